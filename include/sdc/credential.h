@@ -10,6 +10,7 @@
 #include "sdc/bytes.h"
 #include "sdc/clock.h"
 #include "sdc/crypto.h"
+#include "sdc/mrz.h"
 
 namespace sdc {
 
@@ -28,7 +29,7 @@ struct Holder {
   std::string date_of_birth;  // YYYY-MM-DD, unknown parts XX
   std::string sex;            // F, M or X
   std::string nationality;    // ICAO code, 1-3 letters
-  crypto::Digest portrait_sha256{};
+  Bytes portrait_sha256;           // SHA-256 of the enrolled portrait file (32 bytes)
   std::optional<Bytes> thumbnail;  // grayscale JPEG, <= 500 bytes
   std::uint64_t card_version = 1;
   std::string issuing_office;  // <= 8 chars
@@ -69,9 +70,23 @@ Result<std::string> issue_barcode(const Claims& claims, const Signer& signer);
 // the message names the field and says why.
 Result<void> validate_holder(const Holder& holder);
 
+// Accepts an A-number as typed in practice ("A123-456-789", "a 12345678",
+// the old 8-digit form takes a leading 0) and returns its 9 digits.
+Result<std::string> normalize_a_number(std::string_view typed);
+
+// The printed expiry date (YYYY-MM-DD): the day before `exp`.
+std::string printed_expiry_date(UnixTime exp);
+// `exp` for a card valid for `days` days counted from the day of `iat`:
+// midnight UTC `days` days after that day (so exp - iat <= days * 86400).
+UnixTime expiry_for(UnixTime iat, int days);
+
 // A fresh document number: 9 characters from digits and capitals other
 // than I, O and Q.
 std::string new_document_number(Random& random);
+
+// The card's TD1 MRZ (credential-v1 §7): document code ID, the holder's
+// fields, the printed expiry date, "A" + A-number as optional data 1.
+Result<MrzLines> card_mrz(const Claims& claims);
 
 // JSON with the spec's names: document_number, a_number, family_name,
 // given_names, date_of_birth, sex, nationality, portrait_sha256 (hex),

@@ -80,7 +80,13 @@ class Certificate {
   // checked here.
   bool issued_by(const Certificate& issuer) const;
 
+  // True if the certificate names itself as issuer and its signature
+  // verifies with its own key.
+  bool is_self_signed() const;
+
   EVP_PKEY* public_key() const;
+  // True if `key` is the private half of this certificate's public key.
+  bool matches(const PrivateKey& key) const;
   X509* get() const { return cert_.get(); }
   Certificate copy() const;
 

@@ -1,19 +1,36 @@
-// Each command group registers its subcommands on the top-level app. The
-// callbacks set the process exit status through the returned int.
+// The sdc command line. Each command group registers its subcommands on the
+// top-level app; main() runs the one chosen.
 #pragma once
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sdc/error.h"
 
 namespace sdc::cli {
 
-// The exit status of a command: 0 success, 1 a negative answer (a card that
-// does not verify, a portrait refused), 2 a usage error, 3 authentic but
-// unchecked status.
+// Exit statuses shared by every command.
+enum Exit : int {
+  kOk = 0,
+  kNegative = 1,  // a card that does not verify, a portrait refused
+  kUsage = 2,     // bad arguments or unreadable input
+  kUnchecked = 3, // authentic, but validity could not be checked
+};
+
 using Run = std::function<int()>;
 
-// Registers `sub` with `run` as its action; main() runs the one chosen.
+// Registers `run` as the action of `sub`.
 void on_run(CLI::App* sub, Run run);
+// Runs the action of the subcommand that was parsed.
+int run_selected();
+
+// Prints JSON to stdout, pretty.
+void print_json(const nlohmann::json& j);
+// Prints "sdc: <message>" to stderr and returns kUsage.
+int usage_error(const std::string& message);
+int usage_error(const Error& error);
 
 void register_pki(CLI::App& app);
 void register_issue(CLI::App& app);

@@ -215,7 +215,9 @@ std::string Certificate::subject() const {
   return buf;
 }
 
-bool Certificate::is_ca() const { return X509_check_ca(cert_.get()) != 0; }
+// basicConstraints CA:TRUE, whatever keyUsage says (X509_check_ca would
+// answer no for a CA certificate without keyCertSign).
+bool Certificate::is_ca() const { return (X509_get_extension_flags(cert_.get()) & EXFLAG_CA) != 0; }
 
 bool Certificate::can_sign_certificates() const {
   return (X509_get_extension_flags(cert_.get()) & EXFLAG_KUSAGE) == 0 ||
@@ -239,14 +241,23 @@ bool Certificate::issued_by(const Certificate& issuer) const {
                                                                       X509_STORE_CTX_free);
   if (!store || !ctx || X509_STORE_add_cert(store.get(), issuer.get()) != 1) return false;
   if (X509_STORE_CTX_init(ctx.get(), store.get(), cert_.get(), nullptr) != 1) return false;
-  X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_NO_CHECK_TIME | X509_V_FLAG_X509_STRICT);
+  X509_STORE_CTX_set_flags(ctx.get(), X509_V_FLAG_NO_CHECK_TIME);
   if (X509_verify_cert(ctx.get()) != 1) return false;
   // The path must be exactly this certificate and the given root.
   STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
   return chain && sk_X509_num(chain) == 2 && X509_cmp(sk_X509_value(chain, 1), issuer.get()) == 0;
 }
 
+bool Certificate::is_self_signed() const {
+  return X509_check_issued(cert_.get(), cert_.get()) == X509_V_OK &&
+         X509_verify(cert_.get(), public_key()) == 1;
+}
+
 EVP_PKEY* Certificate::public_key() const { return X509_get0_pubkey(cert_.get()); }
+
+bool Certificate::matches(const PrivateKey& key) const {
+  return EVP_PKEY_eq(public_key(), key.get()) == 1;
+}
 
 Certificate Certificate::copy() const { return *this; }
 

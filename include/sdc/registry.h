@@ -1,0 +1,126 @@
+// The registry service: holders, cards, case status and the published
+// validity list, each call checked against the caller's role and audited
+// (who, when, what, outcome) in the same transaction as the change.
+//
+// Guide to the headers:
+//   registry/types.h     domain records, roles, allowed()
+//   registry/store.h     the storage interface (Store, Tx)
+//   registry/sqlite_store.h, registry/postgres_store.h   its two implementations
+//   registry/pii.h       encryption of personal data, lookup hashes
+//   registry/audit.h     the audit chain, checkpoints, verify_audit()
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sdc/credential.h"
+#include "sdc/issuer.h"
+#include "sdc/pki.h"
+#include "sdc/registry/audit.h"
+#include "sdc/registry/pii.h"
+#include "sdc/registry/store.h"
+#include "sdc/registry/types.h"
+
+namespace sdc::registry {
+
+struct RegistryOptions {
+  Store* store = nullptr;            // not owned; must outlive the Registry
+  const PiiCipher* cipher = nullptr;  // not owned
+  const Signer* signer = nullptr;     // not owned
+  IssuerSettings settings;
+  const Clock* clock = nullptr;  // not owned
+  Random* random = nullptr;      // not owned; thread-safe
+  int card_valid_days = kDefaultValidDays;
+  std::uint64_t status_list_size = kDefaultStatusListSize;  // positive multiple of 4
+  UnixTime status_list_lifetime = 2 * 86400;                // token exp - iat
+  std::uint64_t status_list_ttl = 3600;                     // seconds verifiers may cache
+};
+
+// What enroll and correct take: the holder's data as entered.
+struct HolderInput {
+  std::string a_number;  // as typed
+  std::string family_name;
+  std::string given_names;
+  std::string date_of_birth;
+  std::string sex;
+  std::string nationality;
+  Bytes portrait;
+  std::string contact;
+  std::string language;
+};
+
+// A holder as a role may see it: fields the role may not see are empty.
+struct HolderView {
+  HolderRecord record;
+  bool identity_shown = false;
+  bool a_number_shown = false;
+};
+
+struct IssuedCardRecord {
+  CardRecord card;
+  IssuedCard issued;  // claims, barcode, MRZ
+};
+
+// Thread-safe: several threads (and several processes on one database) may
+// call every method at once.
+class Registry {
+ public:
+  // Fails if a required option is missing.
+  static Result<Registry> create(RegistryOptions options);
+
+  Result<HolderRecord> enroll(const User& actor, const HolderInput& input);
+  Result<HolderView> get_holder(const User& actor, const std::string& holder_id);
+  // The A-number as typed; Errc::not_found if nobody has it.
+  Result<HolderView> find_by_a_number(const User& actor, std::string_view typed);
+  // Family name (case and spacing ignored) and date of birth; given names,
+  // if not empty, must match too.
+  Result<std::vector<HolderView>> find_by_name(const User& actor, std::string_view family_name,
+                                               std::string_view date_of_birth,
+                                               std::string_view given_names = {});
+  Result<HolderRecord> correct(const User& actor, const std::string& holder_id,
+                               const HolderInput& input);
+
+  // Allocates a document number and a random free status index, signs,
+  // stores and republishes the validity list, in one transaction.
+  Result<IssuedCardRecord> issue_card(const User& actor, const std::string& holder_id);
+  // Marks the holder's current valid or suspended card(s) invalid and issues
+  // the next card version.
+  Result<IssuedCardRecord> reissue_card(const User& actor, const std::string& holder_id,
+                                        ReissueReason reason);
+  Result<CardRecord> revoke_card(const User& actor, const std::string& document_number,
+                                 std::string_view reason);
+  Result<CardRecord> suspend_card(const User& actor, const std::string& document_number,
+                                  std::string_view reason);
+  Result<CardRecord> lift_suspension(const User& actor, const std::string& document_number,
+                                     std::string_view reason);
+  Result<CardRecord> get_card(const User& actor, const std::string& document_number);
+  Result<std::vector<CardRecord>> cards_of_holder(const User& actor,
+                                                  const std::string& holder_id);
+  // Records that `actor` verified a card (outcome as the verifier saw it).
+  Result<void> record_verification(const User& actor, const std::string& document_number,
+                                   std::string_view outcome);
+
+  Result<CaseStatusEntry> set_case_status(const User& actor, const std::string& holder_id,
+                                          CaseStatus status, std::string_view effective_date,
+                                          std::string_view reason);
+  // The current entry; CaseStatus::unknown with seq 0 when none was recorded.
+  Result<CaseStatusEntry> get_case_status(const User& actor, const std::string& holder_id);
+  Result<std::vector<CaseStatusEntry>> case_status_history(const User& actor,
+                                                           const std::string& holder_id);
+
+  // The newest published token (public data: no role, no audit); builds
+  // and publishes one if none exists yet.
+  Result<PublishedStatusList> status_list();
+  // Builds, signs and publishes a fresh token now.
+  Result<PublishedStatusList> publish_status_list();
+
+  Result<std::vector<AuditEvent>> audit_events(const User& actor, std::uint64_t from_seq,
+                                               std::size_t limit);
+
+ private:
+  explicit Registry(RegistryOptions o) : o_(std::move(o)) {}
+  RegistryOptions o_;
+};
+
+}  // namespace sdc::registry

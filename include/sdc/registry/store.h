@@ -1,0 +1,169 @@
+// The one narrow storage interface of the registry. Two implementations
+// (sqlite_store.h, postgres_store.h) pass the same contract tests.
+//
+// The store holds rows as the registry gives them: personal data arrives
+// already sealed (pii.h) and is never interpreted here. Every change happens
+// inside Store::in_transaction(); nothing is written outside one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sdc/bytes.h"
+#include "sdc/error.h"
+#include "sdc/registry/types.h"
+
+namespace sdc::registry {
+
+// A holder as stored: lookup hashes and sealed blobs.
+struct HolderRow {
+  std::string id;
+  Bytes a_number_hash;  // keyed BLAKE2b, unique
+  Bytes name_dob_hash;  // keyed BLAKE2b of family name + date of birth
+  Bytes sealed_identity;
+  Bytes sealed_portrait;
+  std::string language;
+  UnixTime created_at = 0;
+  UnixTime updated_at = 0;
+
+  bool operator==(const HolderRow&) const = default;
+};
+
+// A card as stored: the barcode sealed, everything else in the clear.
+struct CardRow {
+  std::string document_number;
+  std::string holder_id;
+  std::uint64_t card_version = 1;
+  std::uint64_t status_index = 0;
+  CardState state = CardState::valid;
+  UnixTime issued_at = 0;
+  UnixTime expires_at = 0;
+  Bytes sealed_barcode;
+  std::string state_reason;
+  UnixTime updated_at = 0;
+
+  bool operator==(const CardRow&) const = default;
+};
+
+struct CaseStatusRow {
+  std::string holder_id;
+  std::uint64_t seq = 0;
+  CaseStatus status = CaseStatus::unknown;
+  std::string effective_date;
+  Bytes sealed_reason;
+  std::string recorded_by;
+  UnixTime recorded_at = 0;
+
+  bool operator==(const CaseStatusRow&) const = default;
+};
+
+// The last published validity list.
+struct PublishedStatusList {
+  UnixTime iat = 0;
+  Bytes token;
+};
+
+// The end of the audit chain as the writers see it.
+struct AuditHead {
+  std::uint64_t seq = 0;
+  Bytes hash;  // 32 zero bytes when the chain is empty
+};
+
+// The operations of one transaction. A Tx is only valid inside the callback
+// of Store::in_transaction and only on the calling thread.
+//
+// Constraint failures (a duplicate document number, status index, A-number
+// hash or audit sequence) return Errc::conflict and mark the transaction for
+// a retry: in_transaction() rolls back and runs the callback again.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  virtual Result<void> insert_holder(const HolderRow& row) = 0;
+  // Replaces every column but id and created_at; Errc::not_found if absent.
+  virtual Result<void> update_holder(const HolderRow& row) = 0;
+  virtual Result<std::optional<HolderRow>> get_holder(const std::string& id) = 0;
+  virtual Result<std::optional<HolderRow>> find_holder_by_a_number_hash(ByteView hash) = 0;
+  virtual Result<std::vector<HolderRow>> find_holders_by_name_dob_hash(ByteView hash) = 0;
+
+  virtual Result<void> insert_card(const CardRow& row) = 0;
+  // Errc::not_found if there is no such card.
+  virtual Result<void> update_card_state(const std::string& document_number, CardState state,
+                                         const std::string& reason, UnixTime at) = 0;
+  virtual Result<std::optional<CardRow>> get_card(const std::string& document_number) = 0;
+  // Oldest version first.
+  virtual Result<std::vector<CardRow>> cards_of_holder(const std::string& holder_id) = 0;
+  virtual Result<bool> document_number_taken(const std::string& document_number) = 0;
+  virtual Result<bool> status_index_taken(std::uint64_t index) = 0;
+  // Every card's (status index, state), for building the validity list.
+  virtual Result<std::vector<std::pair<std::uint64_t, CardState>>> card_states() = 0;
+
+  virtual Result<void> insert_case_status(const CaseStatusRow& row) = 0;
+  // Oldest first.
+  virtual Result<std::vector<CaseStatusRow>> case_status_history(const std::string& holder_id) = 0;
+
+  // Locks the published-list row until the transaction ends, so that two
+  // registries on one database never publish the same or a smaller iat.
+  virtual Result<std::optional<PublishedStatusList>> lock_status_list() = 0;
+  virtual Result<void> save_status_list(const PublishedStatusList& list) = 0;
+
+  // Locks the chain's head until the transaction ends; appends after it.
+  virtual Result<AuditHead> lock_audit_head() = 0;
+  // `event.seq` must be head.seq + 1; updates the head.
+  virtual Result<void> append_audit(const AuditEvent& event) = 0;
+  // Events with seq >= from_seq, ascending, at most `limit`.
+  virtual Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq,
+                                                       std::size_t limit) = 0;
+
+  virtual Result<void> upsert_user(const User& user) = 0;
+  virtual Result<std::optional<User>> get_user(const std::string& id) = 0;
+
+  bool retry_requested() const { return retry_; }
+
+ protected:
+  void request_retry() { retry_ = true; }
+
+ private:
+  bool retry_ = false;
+};
+
+// Thread-safe: several threads may call in_transaction() at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Brings the schema to the newest version. Idempotent; safe against
+  // another process migrating the same database at the same time.
+  virtual Result<void> migrate() = 0;
+  // The highest applied migration; 0 for an empty database.
+  virtual Result<int> schema_version() = 0;
+  // "sqlite" or "postgres".
+  virtual std::string backend() const = 0;
+
+  // Runs `body` in one transaction and commits if it returns a value; rolls
+  // back if it returns an error. Retries a few times when the transaction
+  // hit a constraint conflict or a serialization failure.
+  template <class T>
+  Result<T> in_transaction(const std::function<Result<T>(Tx&)>& body) {
+    Result<T> out = fail(Errc::internal, "transaction did not run");
+    auto r = run_transaction([&](Tx& tx) -> Result<void> {
+      out = body(tx);
+      if (!out) return std::unexpected(out.error());
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
+  // The number of attempts in_transaction() makes before giving up.
+  static constexpr int kMaxAttempts = 8;
+
+ protected:
+  virtual Result<void> run_transaction(const std::function<Result<void>(Tx&)>& body) = 0;
+};
+
+}  // namespace sdc::registry

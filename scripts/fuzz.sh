@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets into build-fuzz/ (clang 14, ASan + UBSan) and
+# runs each for SECONDS seconds, one after the other.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      (default: 60 s, every target)
+#
+# Seeds are made from the shared vectors at each run (fuzz/make_corpus.py,
+# and the fuzz_image_seeds tool for the image targets) into
+# build-fuzz/seeds/; what a target finds is kept in build-fuzz/corpus/<target>
+# and reused by the next run. Crash, leak, timeout and out-of-memory inputs
+# land in build-fuzz/artifacts/<target>/, logs in build-fuzz/logs/.
+#
+# Prints one summary line per target; exits 1 if any target found anything
+# (crash, leak, timeout, out of memory) or did not run, 0 otherwise.
+#
+# Environment: SDC_VECTORS (default ../shared/spec/vectors beside the
+# checkout), CC / CXX (default clang-14 / clang++-14), JOBS (build
+# parallelism, default 2).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-60}
+shift || true
+if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
+  echo "usage: $0 [SECONDS] [TARGET...]" >&2
+  exit 2
+fi
+all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz)
+[[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
+
+build=$root/build-fuzz
+vectors=${SDC_VECTORS:-$(cd "$root/.." && pwd)/shared/spec/vectors}
+export SDC_VECTORS=$vectors
+python=/usr/bin/python3
+[[ -x $python ]] || python=python3
+
+# Largest input each target may be given (libFuzzer's -max_len).
+declare -A max_len=(
+  [barcode_fuzz]=8192        # barcode text; the vectors' longest is ~1 KB
+  [cose_cbor_fuzz]=16384     # the inflated COSE_Sign1 is capped at 16 KiB
+  [status_list_fuzz]=16384
+  [base45_zlib_fuzz]=16384
+  [image_decode_fuzz]=32768
+  [qr_image_fuzz]=65536      # raw pixels: up to 256 x 256
+)
+
+# --- build -------------------------------------------------------------------
+if [[ ! -f $build/build.ninja ]]; then
+  cmake -S "$root" -B "$build" -G Ninja \
+    -DCMAKE_C_COMPILER="${CC:-clang-14}" -DCMAKE_CXX_COMPILER="${CXX:-clang++-14}" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSDC_FUZZ=ON -DSDC_BENCH=OFF >/dev/null
+fi
+build_targets=("${targets[@]}")
+for t in "${targets[@]}"; do
+  [[ $t == image_decode_fuzz || $t == qr_image_fuzz ]] && build_targets+=(fuzz_image_seeds) && break
+done
+cmake --build "$build" -j "${JOBS:-2}" --target "${build_targets[@]}"
+
+# --- seeds -------------------------------------------------------------------
+seeds=$build/seeds
+rm -rf "$seeds"
+"$python" "$root/fuzz/make_corpus.py" "$vectors" "$seeds" >/dev/null
+if [[ -x $build/bin/fuzz_image_seeds ]]; then
+  ASAN_OPTIONS=detect_leaks=0 "$build/bin/fuzz_image_seeds" "$seeds" \
+    "$seeds"/barcode_fuzz/valid_basic "$seeds"/barcode_fuzz/valid_unicode_names \
+    "$seeds"/barcode_fuzz/valid_with_thumbnail >/dev/null
+fi
+
+# --- run -----------------------------------------------------------------------
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+mkdir -p "$build/logs"
+failed=0
+summary=()
+for t in "${targets[@]}"; do
+  corpus=$build/corpus/$t
+  artifacts=$build/artifacts/$t
+  log=$build/logs/$t.log
+  mkdir -p "$corpus" "$artifacts"
+  seed_dirs=()
+  [[ -d $seeds/$t ]] && seed_dirs+=("$seeds/$t")
+  [[ $t == image_decode_fuzz && -d $seeds/image_decode ]] && seed_dirs+=("$seeds/image_decode")
+  [[ $t == qr_image_fuzz && -d $seeds/qr_image ]] && seed_dirs+=("$seeds/qr_image")
+  echo "== $t: ${seconds}s" >&2
+  set +e
+  "$build/bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    -max_len="${max_len[$t]:-16384}" -print_final_stats=1 \
+    -artifact_prefix="$artifacts/" "$corpus" "${seed_dirs[@]}" >"$log" 2>&1
+  rc=$?
+  set -e
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+  files=$(find "$corpus" -type f | wc -l)
+  what=""
+  if grep -q 'ERROR: libFuzzer: timeout' "$log"; then what="timeout"
+  elif grep -q 'ERROR: libFuzzer: out-of-memory' "$log"; then what="out of memory"
+  elif grep -q 'ERROR: LeakSanitizer' "$log"; then what="leak"
+  elif grep -q 'ERROR: AddressSanitizer' "$log"; then what="address error"
+  elif grep -q 'runtime error:' "$log"; then what="undefined behaviour"
+  elif grep -qE 'ERROR: libFuzzer: (deadly signal|crash)' "$log"; then what="crash"
+  fi
+  if [[ $rc -ne 0 || -n $what ]]; then
+    failed=1
+    artifact=$(sed -n 's/.*Test unit written to //p' "$log" | tail -1)
+    line=$(printf '%-18s FAIL %s (exit %d) after %s runs; input: %s; log: %s' \
+      "$t" "${what:-error}" "$rc" "${runs:-?}" "${artifact:-none}" "$log")
+  else
+    line=$(printf '%-18s ok   %s runs in %ss (%s/s), coverage %s, corpus %s files' \
+      "$t" "${runs:-?}" "$seconds" "${rate:-?}" "${cov:-?}" "$files")
+  fi
+  summary+=("$line")
+  echo "$line" >&2
+done
+
+echo
+echo "fuzz summary (${seconds}s per target):"
+printf '  %s\n' "${summary[@]}"
+exit "$failed"

@@ -1,0 +1,232 @@
+// English names of ICAO Doc 9303 Part 3 codes for states, nationalities and
+// the special codes (XXA stateless, XXX unspecified, UTO the specimen state).
+// Short forms, upper case, as a card prints them.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "sdc/card_render.h"
+
+namespace sdc {
+namespace {
+
+using Entry = std::pair<std::string_view, std::string_view>;
+
+// Sorted by code for binary search (checked at compile time below).
+constexpr auto kCountries = std::to_array<Entry>({
+    {"AFG", "AFGHANISTAN"},
+    {"AGO", "ANGOLA"},
+    {"ALB", "ALBANIA"},
+    {"ARE", "UNITED ARAB EMIRATES"},
+    {"ARG", "ARGENTINA"},
+    {"ARM", "ARMENIA"},
+    {"AUS", "AUSTRALIA"},
+    {"AUT", "AUSTRIA"},
+    {"AZE", "AZERBAIJAN"},
+    {"BDI", "BURUNDI"},
+    {"BEL", "BELGIUM"},
+    {"BEN", "BENIN"},
+    {"BFA", "BURKINA FASO"},
+    {"BGD", "BANGLADESH"},
+    {"BGR", "BULGARIA"},
+    {"BHS", "BAHAMAS"},
+    {"BIH", "BOSNIA AND HERZEGOVINA"},
+    {"BLR", "BELARUS"},
+    {"BLZ", "BELIZE"},
+    {"BOL", "BOLIVIA"},
+    {"BRA", "BRAZIL"},
+    {"BRB", "BARBADOS"},
+    {"BTN", "BHUTAN"},
+    {"BWA", "BOTSWANA"},
+    {"CAF", "CENTRAL AFRICAN REPUBLIC"},
+    {"CAN", "CANADA"},
+    {"CHE", "SWITZERLAND"},
+    {"CHL", "CHILE"},
+    {"CHN", "CHINA"},
+    {"CIV", "CÔTE D'IVOIRE"},
+    {"CMR", "CAMEROON"},
+    {"COD", "DEMOCRATIC REPUBLIC OF THE CONGO"},
+    {"COG", "CONGO"},
+    {"COL", "COLOMBIA"},
+    {"CPV", "CABO VERDE"},
+    {"CRI", "COSTA RICA"},
+    {"CUB", "CUBA"},
+    {"CYP", "CYPRUS"},
+    {"CZE", "CZECHIA"},
+    {"D", "GERMANY"},
+    {"DEU", "GERMANY"},
+    {"DJI", "DJIBOUTI"},
+    {"DMA", "DOMINICA"},
+    {"DNK", "DENMARK"},
+    {"DOM", "DOMINICAN REPUBLIC"},
+    {"DZA", "ALGERIA"},
+    {"ECU", "ECUADOR"},
+    {"EGY", "EGYPT"},
+    {"ERI", "ERITREA"},
+    {"ESP", "SPAIN"},
+    {"EST", "ESTONIA"},
+    {"ETH", "ETHIOPIA"},
+    {"EUE", "EUROPEAN UNION"},
+    {"FIN", "FINLAND"},
+    {"FJI", "FIJI"},
+    {"FRA", "FRANCE"},
+    {"GAB", "GABON"},
+    {"GBD", "BRITISH OVERSEAS TERRITORIES CITIZEN"},
+    {"GBN", "BRITISH NATIONAL (OVERSEAS)"},
+    {"GBO", "BRITISH OVERSEAS CITIZEN"},
+    {"GBP", "BRITISH PROTECTED PERSON"},
+    {"GBR", "UNITED KINGDOM"},
+    {"GBS", "BRITISH SUBJECT"},
+    {"GEO", "GEORGIA"},
+    {"GHA", "GHANA"},
+    {"GIN", "GUINEA"},
+    {"GMB", "GAMBIA"},
+    {"GNB", "GUINEA-BISSAU"},
+    {"GNQ", "EQUATORIAL GUINEA"},
+    {"GRC", "GREECE"},
+    {"GRD", "GRENADA"},
+    {"GTM", "GUATEMALA"},
+    {"GUY", "GUYANA"},
+    {"HND", "HONDURAS"},
+    {"HRV", "CROATIA"},
+    {"HTI", "HAITI"},
+    {"HUN", "HUNGARY"},
+    {"IDN", "INDONESIA"},
+    {"IND", "INDIA"},
+    {"IRL", "IRELAND"},
+    {"IRN", "IRAN"},
+    {"IRQ", "IRAQ"},
+    {"ISL", "ICELAND"},
+    {"ISR", "ISRAEL"},
+    {"ITA", "ITALY"},
+    {"JAM", "JAMAICA"},
+    {"JOR", "JORDAN"},
+    {"JPN", "JAPAN"},
+    {"KAZ", "KAZAKHSTAN"},
+    {"KEN", "KENYA"},
+    {"KGZ", "KYRGYZSTAN"},
+    {"KHM", "CAMBODIA"},
+    {"KOR", "REPUBLIC OF KOREA"},
+    {"KWT", "KUWAIT"},
+    {"LAO", "LAOS"},
+    {"LBN", "LEBANON"},
+    {"LBR", "LIBERIA"},
+    {"LBY", "LIBYA"},
+    {"LKA", "SRI LANKA"},
+    {"LSO", "LESOTHO"},
+    {"LTU", "LITHUANIA"},
+    {"LVA", "LATVIA"},
+    {"MAR", "MOROCCO"},
+    {"MDA", "MOLDOVA"},
+    {"MDG", "MADAGASCAR"},
+    {"MEX", "MEXICO"},
+    {"MKD", "NORTH MACEDONIA"},
+    {"MLI", "MALI"},
+    {"MMR", "MYANMAR"},
+    {"MNE", "MONTENEGRO"},
+    {"MNG", "MONGOLIA"},
+    {"MOZ", "MOZAMBIQUE"},
+    {"MRT", "MAURITANIA"},
+    {"MWI", "MALAWI"},
+    {"MYS", "MALAYSIA"},
+    {"NAM", "NAMIBIA"},
+    {"NER", "NIGER"},
+    {"NGA", "NIGERIA"},
+    {"NIC", "NICARAGUA"},
+    {"NLD", "NETHERLANDS"},
+    {"NOR", "NORWAY"},
+    {"NPL", "NEPAL"},
+    {"NZL", "NEW ZEALAND"},
+    {"OMN", "OMAN"},
+    {"PAK", "PAKISTAN"},
+    {"PAN", "PANAMA"},
+    {"PER", "PERU"},
+    {"PHL", "PHILIPPINES"},
+    {"PNG", "PAPUA NEW GUINEA"},
+    {"POL", "POLAND"},
+    {"PRK", "DEMOCRATIC PEOPLE'S REPUBLIC OF KOREA"},
+    {"PRT", "PORTUGAL"},
+    {"PRY", "PARAGUAY"},
+    {"PSE", "PALESTINE"},
+    {"QAT", "QATAR"},
+    {"RKS", "KOSOVO"},
+    {"ROU", "ROMANIA"},
+    {"RUS", "RUSSIAN FEDERATION"},
+    {"RWA", "RWANDA"},
+    {"SAU", "SAUDI ARABIA"},
+    {"SDN", "SUDAN"},
+    {"SEN", "SENEGAL"},
+    {"SGP", "SINGAPORE"},
+    {"SLE", "SIERRA LEONE"},
+    {"SLV", "EL SALVADOR"},
+    {"SOM", "SOMALIA"},
+    {"SRB", "SERBIA"},
+    {"SSD", "SOUTH SUDAN"},
+    {"SUR", "SURINAME"},
+    {"SVK", "SLOVAKIA"},
+    {"SVN", "SLOVENIA"},
+    {"SWE", "SWEDEN"},
+    {"SWZ", "ESWATINI"},
+    {"SYR", "SYRIA"},
+    {"TCD", "CHAD"},
+    {"TGO", "TOGO"},
+    {"THA", "THAILAND"},
+    {"TJK", "TAJIKISTAN"},
+    {"TKM", "TURKMENISTAN"},
+    {"TLS", "TIMOR-LESTE"},
+    {"TTO", "TRINIDAD AND TOBAGO"},
+    {"TUN", "TUNISIA"},
+    {"TUR", "TÜRKIYE"},
+    {"TWN", "TAIWAN"},
+    {"TZA", "TANZANIA"},
+    {"UGA", "UGANDA"},
+    {"UKR", "UKRAINE"},
+    {"UNA", "UNITED NATIONS SPECIALIZED AGENCY"},
+    {"UNK", "UNMIK KOSOVO"},
+    {"UNO", "UNITED NATIONS"},
+    {"URY", "URUGUAY"},
+    {"USA", "UNITED STATES OF AMERICA"},
+    {"UTO", "UTOPIA"},
+    {"UZB", "UZBEKISTAN"},
+    {"VEN", "VENEZUELA"},
+    {"VNM", "VIET NAM"},
+    {"XBA", "AFRICAN DEVELOPMENT BANK"},
+    {"XIM", "AFRICAN EXPORT-IMPORT BANK"},
+    {"XXA", "STATELESS"},
+    {"XXB", "REFUGEE (1951 CONVENTION)"},
+    {"XXC", "REFUGEE (OTHER)"},
+    {"XXX", "UNSPECIFIED"},
+    {"YEM", "YEMEN"},
+    {"ZAF", "SOUTH AFRICA"},
+    {"ZMB", "ZAMBIA"},
+    {"ZWE", "ZIMBABWE"},
+});
+
+constexpr bool sorted_by_code() {
+  for (std::size_t i = 1; i < kCountries.size(); ++i) {
+    if (!(kCountries[i - 1].first < kCountries[i].first)) return false;
+  }
+  return true;
+}
+static_assert(sorted_by_code(), "kCountries must stay sorted by code");
+
+}  // namespace
+
+std::string_view country_name(std::string_view icao_code) {
+  // MRZ-style padding ("D<<") names the same state.
+  while (!icao_code.empty() && icao_code.back() == '<') icao_code.remove_suffix(1);
+  const auto it = std::lower_bound(kCountries.begin(), kCountries.end(), icao_code,
+                                   [](const Entry& e, std::string_view c) { return e.first < c; });
+  if (it == kCountries.end() || it->first != icao_code) return {};
+  return it->second;
+}
+
+std::string issuing_authority(std::string_view iss) {
+  while (!iss.empty() && iss.back() == '<') iss.remove_suffix(1);
+  if (iss == "USA") return "UNITED STATES OF AMERICA \u2014 DEPARTMENT OF HOMELAND SECURITY";
+  return "ISSUING STATE " + std::string(iss);
+}
+
+}  // namespace sdc

@@ -1,0 +1,70 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "sdc/pki.h"
+
+namespace sdc::cli {
+
+void register_pki(CLI::App& app) {
+  auto* pki = app.add_subcommand("pki", "Manage the issuer's root and signer keys");
+  pki->require_subcommand(1);
+
+  auto* init = pki->add_subcommand("init", "Create root and signer keys, certificates and the signer bundle");
+  auto dir = std::make_shared<std::string>();
+  auto settings = std::make_shared<IssuerSettings>();
+  auto now = std::make_shared<std::string>();
+  init->add_option("--dir", *dir, "Folder for the keys (created)")->required();
+  init->add_option("--iss", settings->iss, "Issuing state, ICAO code")->capture_default_str();
+  init->add_option("--status-uri", settings->status_uri, "URI of the validity list cards point to")
+      ->capture_default_str();
+  init->add_option("--office", settings->office, "Default issuing office code")->capture_default_str();
+  add_now_option(init, *now);
+  on_run(init, [=] {
+    auto t = resolve_now(*now);
+    if (!t) return usage_error(t.error());
+    PkiOptions o;
+    o.settings = *settings;
+    PkiFolder folder(*dir);
+    if (auto r = pki_init(folder, o, *t); !r) return usage_error(r.error());
+    auto signer_pem = read_text_file(folder.signer_cert());
+    auto cert = crypto::Certificate::from_pem(signer_pem.value_or(""));
+    print_json({{"dir", *dir},
+                {"root", folder.root_cert().string()},
+                {"signer", folder.signer_cert().string()},
+                {"signers", folder.bundle().string()},
+                {"signer_kid", cert ? hex_encode(cert->kid()) : ""},
+                {"iss", settings->iss},
+                {"status_uri", settings->status_uri}});
+    std::cerr << "sdc: " << folder.root_key().string()
+              << " is the root private key. It belongs offline: move it to removable media kept in a "
+                 "safe, and bring it back only to certify a new signer (sdc pki rotate --root-key).\n";
+    return int{kOk};
+  });
+
+  auto* rotate = pki->add_subcommand("rotate", "Certify a new signer key and add it to the bundle");
+  auto rdir = std::make_shared<std::string>();
+  auto root_key = std::make_shared<std::string>();
+  auto rnow = std::make_shared<std::string>();
+  rotate->add_option("--dir", *rdir, "The issuer's key folder")->required();
+  rotate->add_option("--root-key", *root_key, "The root private key (kept offline)")->required();
+  add_now_option(rotate, *rnow);
+  on_run(rotate, [=] {
+    auto t = resolve_now(*rnow);
+    if (!t) return usage_error(t.error());
+    PkiFolder folder(*rdir);
+    auto s = load_settings(folder);
+    if (!s) return usage_error(s.error());
+    PkiOptions o;
+    o.settings = *s;
+    auto cert = pki_rotate(folder, *root_key, o, *t);
+    if (!cert) return usage_error(cert.error());
+    print_json({{"signer_kid", hex_encode(cert->kid())},
+                {"valid_from", format_time(cert->not_before())},
+                {"valid_until", format_time(cert->not_after())},
+                {"signers", folder.bundle().string()}});
+    return int{kOk};
+  });
+}
+
+}  // namespace sdc::cli

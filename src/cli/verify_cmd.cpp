@@ -1,0 +1,141 @@
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/options.h"
+#include "sdc/barcode.h"
+#include "sdc/file.h"
+#include "sdc/verify.h"
+
+namespace sdc::cli {
+
+namespace {
+
+struct VerifyArgs {
+  std::string root, signers, now, barcode, barcode_file, image, cache, role = "officer";
+  std::vector<std::string> status;
+};
+
+// The device's store of validity lists: the newest seen per uri, kept in a
+// folder across runs, never replaced by an older one.
+class ListStore {
+ public:
+  ListStore(const TrustStore& trust, std::filesystem::path dir) : trust_(trust), dir_(std::move(dir)) {}
+
+  // Loads every list kept in the folder (lists that no longer verify are ignored).
+  void load_kept() {
+    if (dir_.empty() || !std::filesystem::is_directory(dir_)) return;
+    for (const auto& e : std::filesystem::directory_iterator(dir_))
+      if (e.path().extension() == ".cwt") offer_file(e.path(), false);
+  }
+
+  // Returns an error message when the file cannot be used.
+  std::string offer_file(const std::filesystem::path& path, bool keep) {
+    auto data = read_file(path, 80u << 20);
+    if (!data) return data.error().message;
+    auto token = load_status_list_token(as_bytes(*data), trust_);
+    if (!token) return path.filename().string() + ": " + token.error().message;
+    std::string uri = token->claims.uri;
+    if (cache_.offer(std::move(*token)) == StatusListCache::Offer::kept_newer)
+      return path.filename().string() + ": older than the list already held for " + uri +
+             " (an older list never replaces a newer one)";
+    if (keep && !dir_.empty()) {
+      std::filesystem::create_directories(dir_);
+      auto name = hex_encode(crypto::sha256(as_bytes(uri))).substr(0, 16) + ".cwt";
+      (void)write_file_atomic(dir_ / name, *data);
+    }
+    return {};
+  }
+
+  const StatusListCache& cache() const { return cache_; }
+
+ private:
+  const TrustStore& trust_;
+  std::filesystem::path dir_;
+  StatusListCache cache_;
+};
+
+nlohmann::json verification_json(const Verification& v, const std::string& role,
+                                  const std::vector<std::string>& list_problems) {
+  nlohmann::json out = {{"result", to_string(v.result)}, {"detail", v.detail}};
+  if (v.claims) {
+    nlohmann::json holder = holder_to_json(v.claims->holder);
+    if (role == "screener") holder.erase("a_number");  // identity and validity only
+    out["holder"] = std::move(holder);
+    out["iss"] = v.claims->iss;
+    out["issued_at"] = format_time(v.claims->iat);
+    out["expires_at"] = format_time(v.claims->exp);
+    out["status_index"] = v.claims->status_index;
+    out["status_uri"] = v.claims->status_uri;
+  }
+  if (!list_problems.empty()) out["status_list_problems"] = list_problems;
+  bool has_validity = v.result == VerifyResult::valid || v.result == VerifyResult::revoked ||
+                      v.result == VerifyResult::suspended;
+  if (has_validity) {
+    out["validity"] = to_string(v.status.validity);
+    if (v.status.as_of) out["status_as_of"] = format_time(*v.status.as_of);
+    if (v.status.validity == Validity::unknown) {
+      std::string reason = v.status.reason;
+      if (!list_problems.empty() && reason.starts_with("no validity list"))
+        reason = list_problems.front();
+      out["validity_reason"] = reason;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_verify(CLI::App& app) {
+  auto* cmd = app.add_subcommand("verify", "Verify a card's barcode offline");
+  auto a = std::make_shared<VerifyArgs>();
+  cmd->add_option("--root", a->root, "The root certificate (PEM)")->required();
+  cmd->add_option("--signers", a->signers, "The signer bundle (PEM)")->required();
+  cmd->add_option("--status", a->status, "A validity Status List Token (may be repeated)");
+  cmd->add_option("--status-cache", a->cache,
+                  "Folder keeping the newest validity list seen per uri, across runs");
+  add_now_option(cmd, a->now);
+  auto* g = cmd->add_option_group("input", "What to verify");
+  g->add_option("--barcode", a->barcode, "The barcode text (SDC1:...)");
+  g->add_option("--barcode-file", a->barcode_file, "A file holding the barcode text");
+  g->add_option("--image", a->image, "A scan or photo of the card's back (PNG or JPEG)");
+  g->require_option(1);
+  cmd->add_option("--role", a->role, "Who is looking: officer (all card data) or screener "
+                                     "(identity and validity only)")
+      ->check(CLI::IsMember({"officer", "screener"}))
+      ->capture_default_str();
+  on_run(cmd, [a] {
+    auto now = resolve_now(a->now);
+    if (!now) return usage_error(now.error());
+    auto trust = TrustStore::from_files(a->root, a->signers);
+    if (!trust) return usage_error(trust.error());
+    std::string barcode = a->barcode;
+    if (!a->barcode_file.empty()) {
+      auto text = read_text_file(a->barcode_file);
+      if (!text) return usage_error(text.error());
+      barcode = *text;
+      while (!barcode.empty() && (barcode.back() == '\n' || barcode.back() == '\r' || barcode.back() == ' '))
+        barcode.pop_back();
+    } else if (!a->image.empty()) {
+      auto text = read_qr_from_image_file(a->image);
+      if (!text) {
+        if (text.error().code == Errc::not_found) {
+          print_json({{"result", "NOT_SDC"}, {"detail", "no QR code found in the image"}});
+          return int{kNegative};
+        }
+        return usage_error(a->image + ": " + text.error().message);
+      }
+      barcode = *text;
+    }
+    ListStore lists(*trust, a->cache);
+    lists.load_kept();
+    std::vector<std::string> problems;
+    for (const auto& f : a->status)
+      if (auto why = lists.offer_file(f, true); !why.empty()) problems.push_back(why);
+    Verification v = verify_barcode(barcode, *trust, &lists.cache(), *now);
+    print_json(verification_json(v, a->role, problems));
+    if (v.result != VerifyResult::valid) return int{kNegative};
+    return v.status.validity == Validity::valid ? int{kOk} : int{kUnchecked};
+  });
+}
+
+}  // namespace sdc::cli

@@ -1,0 +1,656 @@
+#include "sdc/registry.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "sdc/crypto.h"
+#include "sdc/status_list.h"
+
+namespace sdc::registry {
+namespace {
+
+constexpr int kAllocationAttempts = 64;
+constexpr std::string_view kPlaceholderDocument = "000000000";
+
+// What the audit record of one call says beyond actor and action; the
+// operation fills in what it learns (the holder a lookup found).
+struct Note {
+  std::string holder_id;
+  std::string detail;
+};
+
+std::string outcome_of(const Error& e) {
+  return e.code == Errc::forbidden ? "denied" : to_string(e.code);
+}
+
+std::string new_record_id(Random& random) {
+  Bytes b(16);
+  random.fill(b);
+  return hex_encode(b);
+}
+
+bool valid_date(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
+    if (d[i] < '0' || d[i] > '9') return false;
+  int m = (d[5] - '0') * 10 + (d[6] - '0');
+  int day = (d[8] - '0') * 10 + (d[9] - '0');
+  return m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}
+
+Result<HolderRecord> record_from_input(const HolderInput& in, const IssuerSettings& settings) {
+  auto a = normalize_a_number(in.a_number);
+  if (!a) return std::unexpected(a.error());
+  HolderRecord r;
+  r.a_number = *a;
+  r.family_name = in.family_name;
+  r.given_names = in.given_names;
+  r.date_of_birth = in.date_of_birth;
+  r.sex = in.sex;
+  r.nationality = in.nationality;
+  r.portrait = in.portrait;
+  r.contact = in.contact;
+  r.language = in.language;
+  if (r.portrait.empty()) return fail(Errc::invalid_argument, "portrait: required");
+  // The card's own rules, so that every enrolled holder can be issued a card.
+  Holder h;
+  h.document_number = kPlaceholderDocument;
+  h.a_number = r.a_number;
+  h.family_name = r.family_name;
+  h.given_names = r.given_names;
+  h.date_of_birth = r.date_of_birth;
+  h.sex = r.sex;
+  h.nationality = r.nationality;
+  h.portrait_sha256 = Bytes(32, 0);
+  h.issuing_office = settings.office;
+  if (auto v = validate_holder(h); !v) return std::unexpected(v.error());
+  return r;
+}
+
+HolderView view_for(Role role, HolderRecord r) {
+  HolderView v;
+  v.identity_shown = allowed(role, Action::read_holder_identity);
+  v.a_number_shown = allowed(role, Action::read_a_number);
+  if (!v.a_number_shown) r.a_number.clear();
+  if (!v.identity_shown) {
+    r.date_of_birth.clear();
+    r.sex.clear();
+    r.nationality.clear();
+    r.portrait.clear();
+    r.contact.clear();
+  }
+  v.record = std::move(r);
+  return v;
+}
+
+CardRecord card_view_for(Role role, CardRecord c) {
+  // The barcode carries the A-number: only for roles that may see it.
+  if (!allowed(role, Action::read_a_number)) c.barcode.clear();
+  return c;
+}
+
+}  // namespace
+
+// The registry's private helpers, with access to its options.
+struct RegistryOps {
+  const RegistryOptions& o;
+
+  HolderRow seal(const HolderRecord& r) const {
+    nlohmann::json j = {{"a_number", r.a_number},       {"family_name", r.family_name},
+                        {"given_names", r.given_names}, {"date_of_birth", r.date_of_birth},
+                        {"sex", r.sex},                 {"nationality", r.nationality},
+                        {"contact", r.contact}};
+    std::string identity = j.dump();
+    HolderRow row;
+    row.id = r.id;
+    row.a_number_hash = o.cipher->a_number_hash(r.a_number);
+    row.name_dob_hash = o.cipher->name_dob_hash(r.family_name, r.date_of_birth);
+    row.sealed_identity = o.cipher->seal(as_bytes(identity), r.id, "identity", *o.random);
+    row.sealed_portrait = o.cipher->seal(r.portrait, r.id, "portrait", *o.random);
+    row.language = r.language;
+    row.created_at = r.created_at;
+    row.updated_at = r.updated_at;
+    std::fill(identity.begin(), identity.end(), '\0');
+    return row;
+  }
+
+  Result<HolderRecord> open(const HolderRow& row) const {
+    auto identity = o.cipher->open(row.sealed_identity, row.id, "identity");
+    if (!identity) return std::unexpected(identity.error());
+    auto portrait = o.cipher->open(row.sealed_portrait, row.id, "portrait");
+    if (!portrait) return std::unexpected(portrait.error());
+    auto j = nlohmann::json::parse(as_chars(*identity), nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+      return fail(Errc::parse, "holder " + row.id + ": sealed identity is not readable");
+    HolderRecord r;
+    r.id = row.id;
+    auto str = [&j](const char* k) {
+      auto it = j.find(k);
+      return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    r.a_number = str("a_number");
+    r.family_name = str("family_name");
+    r.given_names = str("given_names");
+    r.date_of_birth = str("date_of_birth");
+    r.sex = str("sex");
+    r.nationality = str("nationality");
+    r.contact = str("contact");
+    r.portrait = std::move(*portrait);
+    r.language = row.language;
+    r.created_at = row.created_at;
+    r.updated_at = row.updated_at;
+    return r;
+  }
+
+  Result<CardRecord> open(const CardRow& row) const {
+    auto barcode = o.cipher->open(row.sealed_barcode, row.document_number, "barcode");
+    if (!barcode) return std::unexpected(barcode.error());
+    CardRecord c;
+    c.document_number = row.document_number;
+    c.holder_id = row.holder_id;
+    c.card_version = row.card_version;
+    c.status_index = row.status_index;
+    c.state = row.state;
+    c.issued_at = row.issued_at;
+    c.expires_at = row.expires_at;
+    c.barcode = std::string(as_chars(*barcode));
+    c.state_reason = row.state_reason;
+    c.updated_at = row.updated_at;
+    return c;
+  }
+
+  Result<CaseStatusEntry> open(const CaseStatusRow& row) const {
+    auto reason = o.cipher->open(row.sealed_reason, row.holder_id,
+                                 "case_status_reason/" + std::to_string(row.seq));
+    if (!reason) return std::unexpected(reason.error());
+    return CaseStatusEntry{row.holder_id,      row.seq,
+                           row.status,         row.effective_date,
+                           std::string(as_chars(*reason)), row.recorded_by,
+                           row.recorded_at};
+  }
+
+  Result<HolderRow> holder_row(Tx& tx, const std::string& id) const {
+    auto row = tx.get_holder(id);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(Errc::not_found, "no holder with id " + id);
+    return std::move(**row);
+  }
+
+  Result<CardRow> card_row(Tx& tx, const std::string& document_number) const {
+    auto row = tx.get_card(document_number);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return fail(Errc::not_found, "no card with document number " + document_number);
+    return std::move(**row);
+  }
+
+  // Builds, signs and saves the validity list inside `tx`. The list row is
+  // locked first, so the cards read after it include every committed change
+  // and iat is strictly greater than any iat published before.
+  Result<PublishedStatusList> publish(Tx& tx) const {
+    auto last = tx.lock_status_list();
+    if (!last) return std::unexpected(last.error());
+    auto states = tx.card_states();
+    if (!states) return std::unexpected(states.error());
+    auto list = StatusList::create(o.status_list_size);
+    if (!list) return std::unexpected(list.error());
+    for (auto [index, state] : *states)
+      if (index < list->size()) list->set(index, static_cast<std::uint8_t>(state));
+    UnixTime iat = o.clock->now();
+    if (*last) iat = std::max(iat, (*last)->iat + 1);
+    StatusListClaims claims{o.settings.status_uri, iat, iat + o.status_list_lifetime,
+                            o.status_list_ttl};
+    auto token = build_status_list_token(*list, claims, *o.signer);
+    if (!token) return std::unexpected(token.error());
+    PublishedStatusList published{iat, std::move(*token)};
+    if (auto s = tx.save_status_list(published); !s) return std::unexpected(s.error());
+    return published;
+  }
+
+  Result<IssuedCardRecord> issue(Tx& tx, const std::string& holder_id) const {
+    auto row = holder_row(tx, holder_id);
+    if (!row) return std::unexpected(row.error());
+    auto holder = open(*row);
+    if (!holder) return std::unexpected(holder.error());
+    auto cards = tx.cards_of_holder(holder_id);
+    if (!cards) return std::unexpected(cards.error());
+    std::uint64_t version = 1;
+    for (const CardRow& c : *cards) version = std::max(version, c.card_version + 1);
+
+    // Fresh document number and a random free status index; the UNIQUE
+    // constraints catch a concurrent writer and the transaction is retried.
+    std::string document_number;
+    for (int i = 0; i < kAllocationAttempts && document_number.empty(); ++i) {
+      std::string candidate = new_document_number(*o.random);
+      auto taken = tx.document_number_taken(candidate);
+      if (!taken) return std::unexpected(taken.error());
+      if (!*taken) document_number = candidate;
+    }
+    std::optional<std::uint64_t> index;
+    for (int i = 0; i < kAllocationAttempts && !index; ++i) {
+      std::uint64_t candidate = o.random->uniform(o.status_list_size);
+      auto taken = tx.status_index_taken(candidate);
+      if (!taken) return std::unexpected(taken.error());
+      if (!*taken) index = candidate;
+    }
+    if (document_number.empty() || !index)
+      return fail(Errc::limit, "no free document number or status index found: the validity "
+                               "list is nearly full, enlarge it");
+
+    Holder h;
+    h.document_number = document_number;
+    h.a_number = holder->a_number;
+    h.family_name = holder->family_name;
+    h.given_names = holder->given_names;
+    h.date_of_birth = holder->date_of_birth;
+    h.sex = holder->sex;
+    h.nationality = holder->nationality;
+    auto digest = crypto::sha256(holder->portrait);
+    h.portrait_sha256 = Bytes(digest.begin(), digest.end());
+    h.card_version = version;
+    IssueOptions io;
+    io.now = o.clock->now();
+    io.valid_days = o.card_valid_days;
+    io.status_index = *index;
+    io.status_list_size = o.status_list_size;
+    auto issued = ::sdc::issue_card(std::move(h), *o.signer, o.settings, io, *o.random);
+    if (!issued) return std::unexpected(issued.error());
+
+    CardRow card;
+    card.document_number = document_number;
+    card.holder_id = holder_id;
+    card.card_version = version;
+    card.status_index = *index;
+    card.state = CardState::valid;
+    card.issued_at = issued->claims.iat;
+    card.expires_at = issued->claims.exp;
+    card.sealed_barcode =
+        o.cipher->seal(as_bytes(issued->barcode), document_number, "barcode", *o.random);
+    card.state_reason = "issued";
+    card.updated_at = io.now;
+    if (auto r = tx.insert_card(card); !r) return std::unexpected(r.error());
+    if (auto p = publish(tx); !p) return std::unexpected(p.error());
+    auto rec = open(card);
+    if (!rec) return std::unexpected(rec.error());
+    return IssuedCardRecord{std::move(*rec), std::move(*issued)};
+  }
+
+  // Runs `op` in one transaction with its audit record; a refused or failed
+  // call is audited in a transaction of its own, with its outcome.
+  template <class T>
+  Result<T> audited(const User& actor, Action action, Note note,
+                    const std::function<Result<T>(Tx&, Note&)>& op) const {
+    auto audit = [&](Tx& tx, const Note& n, std::string outcome) -> Result<void> {
+      AuditEvent e;
+      e.at = o.clock->now();
+      e.actor = actor.id;
+      e.role = to_string(actor.role);
+      e.action = to_string(action);
+      e.holder_id = n.holder_id;
+      e.outcome = std::move(outcome);
+      e.detail = n.detail;
+      auto r = append_audit_event(tx, std::move(e));
+      if (!r) return std::unexpected(r.error());
+      return {};
+    };
+    Note final_note = note;
+    Result<T> result = [&]() -> Result<T> {
+      if (!allowed(actor.role, action))
+        return fail(Errc::forbidden, std::string("role ") + to_string(actor.role) +
+                                         " may not " + to_string(action));
+      return o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
+        Note n = note;  // a retry starts again from what the caller knew
+        auto v = op(tx, n);
+        final_note = n;
+        if (!v) return v;
+        if (auto a = audit(tx, n, "ok"); !a) return std::unexpected(a.error());
+        return v;
+      });
+    }();
+    if (!result) {
+      std::string outcome = outcome_of(result.error());
+      (void)o.store->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+        if (auto a = audit(tx, final_note, outcome); !a) return std::unexpected(a.error());
+        return true;
+      });
+    }
+    return result;
+  }
+
+  Result<CardRecord> change_state(const User& actor, Action action,
+                                  const std::string& document_number, std::string_view reason,
+                                  CardState from, CardState to) const {
+    return audited<CardRecord>(
+        actor, action, Note{"", "card " + document_number},
+        [&](Tx& tx, Note& n) -> Result<CardRecord> {
+          auto card = card_row(tx, document_number);
+          if (!card) return std::unexpected(card.error());
+          n.holder_id = card->holder_id;
+          bool ok = card->state == from || (to == CardState::invalid &&
+                                             card->state == CardState::suspended);
+          if (!ok)
+            return fail(Errc::conflict, "card " + document_number + " is " +
+                                            to_string(card->state) + ", cannot become " +
+                                            to_string(to));
+          UnixTime now = o.clock->now();
+          if (auto u = tx.update_card_state(document_number, to, std::string(reason), now); !u)
+            return std::unexpected(u.error());
+          if (auto p = publish(tx); !p) return std::unexpected(p.error());
+          card->state = to;
+          card->state_reason = std::string(reason);
+          card->updated_at = now;
+          return open(*card);
+        });
+  }
+};
+
+Result<Registry> Registry::create(RegistryOptions options) {
+  if (!options.store || !options.cipher || !options.signer || !options.clock || !options.random)
+    return fail(Errc::invalid_argument,
+                "registry: store, cipher, signer, clock and random are all required");
+  if (options.status_list_size == 0 || options.status_list_size % 4 != 0)
+    return fail(Errc::invalid_argument, "registry: status list size must be a positive multiple of 4");
+  return Registry(std::move(options));
+}
+
+Result<HolderRecord> Registry::enroll(const User& actor, const HolderInput& input) {
+  RegistryOps ops{o_};
+  return ops.audited<HolderRecord>(
+      actor, Action::enroll_holder, Note{},
+      [&](Tx& tx, Note& n) -> Result<HolderRecord> {
+        auto rec = record_from_input(input, o_.settings);
+        if (!rec) return std::unexpected(rec.error());
+        auto existing = tx.find_holder_by_a_number_hash(o_.cipher->a_number_hash(rec->a_number));
+        if (!existing) return std::unexpected(existing.error());
+        if (*existing)
+          return fail(Errc::conflict, "a holder with this A-number is already enrolled (id " +
+                                          (*existing)->id + ")");
+        rec->id = new_record_id(*o_.random);
+        rec->created_at = rec->updated_at = o_.clock->now();
+        n.holder_id = rec->id;
+        if (auto r = tx.insert_holder(ops.seal(*rec)); !r) return std::unexpected(r.error());
+        return *rec;
+      });
+}
+
+Result<HolderView> Registry::get_holder(const User& actor, const std::string& holder_id) {
+  RegistryOps ops{o_};
+  return ops.audited<HolderView>(actor, Action::read_holder_name, Note{holder_id, ""},
+                                 [&](Tx& tx, Note&) -> Result<HolderView> {
+                                   auto row = ops.holder_row(tx, holder_id);
+                                   if (!row) return std::unexpected(row.error());
+                                   auto rec = ops.open(*row);
+                                   if (!rec) return std::unexpected(rec.error());
+                                   return view_for(actor.role, std::move(*rec));
+                                 });
+}
+
+Result<HolderView> Registry::find_by_a_number(const User& actor, std::string_view typed) {
+  RegistryOps ops{o_};
+  return ops.audited<HolderView>(
+      actor, Action::find_by_a_number, Note{}, [&](Tx& tx, Note& n) -> Result<HolderView> {
+        auto a = normalize_a_number(typed);
+        if (!a) return std::unexpected(a.error());
+        auto row = tx.find_holder_by_a_number_hash(o_.cipher->a_number_hash(*a));
+        if (!row) return std::unexpected(row.error());
+        if (!*row) return fail(Errc::not_found, "no holder with this A-number");
+        n.holder_id = (*row)->id;
+        auto rec = ops.open(**row);
+        if (!rec) return std::unexpected(rec.error());
+        // A keyed-hash collision is not a match.
+        if (!constant_time_equal(as_bytes(rec->a_number), as_bytes(*a)))
+          return fail(Errc::not_found, "no holder with this A-number");
+        return view_for(actor.role, std::move(*rec));
+      });
+}
+
+Result<std::vector<HolderView>> Registry::find_by_name(const User& actor,
+                                                       std::string_view family_name,
+                                                       std::string_view date_of_birth,
+                                                       std::string_view given_names) {
+  RegistryOps ops{o_};
+  return ops.audited<std::vector<HolderView>>(
+      actor, Action::find_by_name, Note{},
+      [&](Tx& tx, Note& n) -> Result<std::vector<HolderView>> {
+        auto rows = tx.find_holders_by_name_dob_hash(
+            o_.cipher->name_dob_hash(family_name, date_of_birth));
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<HolderView> out;
+        std::string ids;
+        for (const HolderRow& row : *rows) {
+          auto rec = ops.open(row);
+          if (!rec) return std::unexpected(rec.error());
+          if (normalize_name(rec->family_name) != normalize_name(family_name) ||
+              rec->date_of_birth != date_of_birth)
+            continue;
+          if (!given_names.empty() &&
+              normalize_name(rec->given_names) != normalize_name(given_names))
+            continue;
+          ids += (ids.empty() ? "" : ",") + rec->id;
+          out.push_back(view_for(actor.role, std::move(*rec)));
+        }
+        if (out.size() == 1) n.holder_id = out.front().record.id;
+        n.detail = "matches: " + (ids.empty() ? std::string("none") : ids);
+        return out;
+      });
+}
+
+Result<HolderRecord> Registry::correct(const User& actor, const std::string& holder_id,
+                                       const HolderInput& input) {
+  RegistryOps ops{o_};
+  return ops.audited<HolderRecord>(
+      actor, Action::correct_holder, Note{holder_id, ""},
+      [&](Tx& tx, Note&) -> Result<HolderRecord> {
+        auto row = ops.holder_row(tx, holder_id);
+        if (!row) return std::unexpected(row.error());
+        auto rec = record_from_input(input, o_.settings);
+        if (!rec) return std::unexpected(rec.error());
+        auto other = tx.find_holder_by_a_number_hash(o_.cipher->a_number_hash(rec->a_number));
+        if (!other) return std::unexpected(other.error());
+        if (*other && (*other)->id != holder_id)
+          return fail(Errc::conflict, "another holder has this A-number (id " + (*other)->id + ")");
+        rec->id = holder_id;
+        rec->created_at = row->created_at;
+        rec->updated_at = o_.clock->now();
+        if (auto u = tx.update_holder(ops.seal(*rec)); !u) return std::unexpected(u.error());
+        return *rec;
+      });
+}
+
+Result<IssuedCardRecord> Registry::issue_card(const User& actor, const std::string& holder_id) {
+  RegistryOps ops{o_};
+  return ops.audited<IssuedCardRecord>(actor, Action::issue_card, Note{holder_id, ""},
+                                       [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
+                                         auto r = ops.issue(tx, holder_id);
+                                         if (r) n.detail = "card " + r->card.document_number;
+                                         return r;
+                                       });
+}
+
+Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::string& holder_id,
+                                                ReissueReason reason) {
+  RegistryOps ops{o_};
+  return ops.audited<IssuedCardRecord>(
+      actor, Action::reissue_card, Note{holder_id, std::string("reason ") + to_string(reason)},
+      [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
+        auto cards = tx.cards_of_holder(holder_id);
+        if (!cards) return std::unexpected(cards.error());
+        if (cards->empty())
+          return fail(Errc::not_found, "holder " + holder_id + " has no card to reissue");
+        std::string replaced;
+        for (const CardRow& c : *cards) {
+          if (c.state == CardState::invalid) continue;
+          auto u = tx.update_card_state(c.document_number, CardState::invalid,
+                                        std::string("reissued: ") + to_string(reason),
+                                        o_.clock->now());
+          if (!u) return std::unexpected(u.error());
+          replaced += (replaced.empty() ? "" : ",") + c.document_number;
+        }
+        auto r = ops.issue(tx, holder_id);  // republishes the list, old card included
+        if (r)
+          n.detail = std::string("reason ") + to_string(reason) + "; card " +
+                     r->card.document_number + " replaces " +
+                     (replaced.empty() ? std::string("none") : replaced);
+        return r;
+      });
+}
+
+Result<CardRecord> Registry::revoke_card(const User& actor, const std::string& document_number,
+                                         std::string_view reason) {
+  return RegistryOps{o_}.change_state(actor, Action::revoke_card, document_number, reason,
+                                      CardState::valid, CardState::invalid);
+}
+
+Result<CardRecord> Registry::suspend_card(const User& actor, const std::string& document_number,
+                                          std::string_view reason) {
+  return RegistryOps{o_}.change_state(actor, Action::suspend_card, document_number, reason,
+                                      CardState::valid, CardState::suspended);
+}
+
+Result<CardRecord> Registry::lift_suspension(const User& actor,
+                                             const std::string& document_number,
+                                             std::string_view reason) {
+  return RegistryOps{o_}.change_state(actor, Action::lift_suspension, document_number, reason,
+                                      CardState::suspended, CardState::valid);
+}
+
+Result<CardRecord> Registry::get_card(const User& actor, const std::string& document_number) {
+  RegistryOps ops{o_};
+  return ops.audited<CardRecord>(actor, Action::read_card_validity,
+                                 Note{"", "card " + document_number},
+                                 [&](Tx& tx, Note& n) -> Result<CardRecord> {
+                                   auto row = ops.card_row(tx, document_number);
+                                   if (!row) return std::unexpected(row.error());
+                                   n.holder_id = row->holder_id;
+                                   auto c = ops.open(*row);
+                                   if (!c) return std::unexpected(c.error());
+                                   return card_view_for(actor.role, std::move(*c));
+                                 });
+}
+
+Result<std::vector<CardRecord>> Registry::cards_of_holder(const User& actor,
+                                                          const std::string& holder_id) {
+  RegistryOps ops{o_};
+  return ops.audited<std::vector<CardRecord>>(
+      actor, Action::read_card_validity, Note{holder_id, ""},
+      [&](Tx& tx, Note&) -> Result<std::vector<CardRecord>> {
+        if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
+        auto rows = tx.cards_of_holder(holder_id);
+        if (!rows) return std::unexpected(rows.error());
+        std::vector<CardRecord> out;
+        for (const CardRow& row : *rows) {
+          auto c = ops.open(row);
+          if (!c) return std::unexpected(c.error());
+          out.push_back(card_view_for(actor.role, std::move(*c)));
+        }
+        return out;
+      });
+}
+
+Result<void> Registry::record_verification(const User& actor, const std::string& document_number,
+                                           std::string_view outcome) {
+  RegistryOps ops{o_};
+  auto r = ops.audited<bool>(
+      actor, Action::verify_card,
+      Note{"", "card " + document_number + "; result " + std::string(outcome)},
+      [&](Tx& tx, Note& n) -> Result<bool> {
+        auto row = tx.get_card(document_number);
+        if (!row) return std::unexpected(row.error());
+        if (*row) n.holder_id = (*row)->holder_id;
+        return true;
+      });
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
+
+Result<CaseStatusEntry> Registry::set_case_status(const User& actor,
+                                                  const std::string& holder_id,
+                                                  CaseStatus status,
+                                                  std::string_view effective_date,
+                                                  std::string_view reason) {
+  RegistryOps ops{o_};
+  return ops.audited<CaseStatusEntry>(
+      actor, Action::set_case_status, Note{holder_id, std::string("status ") + to_string(status)},
+      [&](Tx& tx, Note&) -> Result<CaseStatusEntry> {
+        if (!valid_date(effective_date))
+          return fail(Errc::invalid_argument, "effective date: YYYY-MM-DD");
+        if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
+        auto history = tx.case_status_history(holder_id);
+        if (!history) return std::unexpected(history.error());
+        CaseStatusRow row;
+        row.holder_id = holder_id;
+        row.seq = history->empty() ? 1 : history->back().seq + 1;
+        row.status = status;
+        row.effective_date = std::string(effective_date);
+        row.sealed_reason = o_.cipher->seal(as_bytes(reason), holder_id,
+                                            "case_status_reason/" + std::to_string(row.seq),
+                                            *o_.random);
+        row.recorded_by = actor.id;
+        row.recorded_at = o_.clock->now();
+        if (auto r = tx.insert_case_status(row); !r) return std::unexpected(r.error());
+        return ops.open(row);
+      });
+}
+
+Result<CaseStatusEntry> Registry::get_case_status(const User& actor,
+                                                  const std::string& holder_id) {
+  RegistryOps ops{o_};
+  return ops.audited<CaseStatusEntry>(
+      actor, Action::read_case_status, Note{holder_id, "current"},
+      [&](Tx& tx, Note&) -> Result<CaseStatusEntry> {
+        if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
+        auto history = tx.case_status_history(holder_id);
+        if (!history) return std::unexpected(history.error());
+        if (history->empty()) {
+          CaseStatusEntry none;
+          none.holder_id = holder_id;
+          return none;
+        }
+        return ops.open(history->back());
+      });
+}
+
+Result<std::vector<CaseStatusEntry>> Registry::case_status_history(const User& actor,
+                                                                   const std::string& holder_id) {
+  RegistryOps ops{o_};
+  return ops.audited<std::vector<CaseStatusEntry>>(
+      actor, Action::read_case_status, Note{holder_id, "history"},
+      [&](Tx& tx, Note&) -> Result<std::vector<CaseStatusEntry>> {
+        if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
+        auto history = tx.case_status_history(holder_id);
+        if (!history) return std::unexpected(history.error());
+        std::vector<CaseStatusEntry> out;
+        for (const CaseStatusRow& row : *history) {
+          auto e = ops.open(row);
+          if (!e) return std::unexpected(e.error());
+          out.push_back(std::move(*e));
+        }
+        return out;
+      });
+}
+
+Result<PublishedStatusList> Registry::status_list() {
+  RegistryOps ops{o_};
+  return o_.store->in_transaction<PublishedStatusList>(
+      [&](Tx& tx) -> Result<PublishedStatusList> {
+        auto last = tx.lock_status_list();
+        if (!last) return std::unexpected(last.error());
+        if (*last) return std::move(**last);
+        return ops.publish(tx);
+      });
+}
+
+Result<PublishedStatusList> Registry::publish_status_list() {
+  RegistryOps ops{o_};
+  return o_.store->in_transaction<PublishedStatusList>(
+      [&](Tx& tx) { return ops.publish(tx); });
+}
+
+Result<std::vector<AuditEvent>> Registry::audit_events(const User& actor, std::uint64_t from_seq,
+                                                       std::size_t limit) {
+  RegistryOps ops{o_};
+  return ops.audited<std::vector<AuditEvent>>(
+      actor, Action::read_audit, Note{"", "from " + std::to_string(from_seq)},
+      [&](Tx& tx, Note&) { return tx.audit_events(from_seq, limit); });
+}
+
+}  // namespace sdc::registry

@@ -1,0 +1,112 @@
+#include "sdc/registry/types.h"
+
+namespace sdc::registry {
+
+const char* to_string(Role role) {
+  switch (role) {
+    case Role::administrator: return "administrator";
+    case Role::enrollment_officer: return "enrollment_officer";
+    case Role::field_officer: return "field_officer";
+    case Role::checkpoint_screener: return "checkpoint_screener";
+    case Role::auditor: return "auditor";
+    case Role::kiosk: return "kiosk";
+  }
+  return "unknown";
+}
+
+Result<Role> parse_role(std::string_view text) {
+  for (Role r : {Role::administrator, Role::enrollment_officer, Role::field_officer,
+                 Role::checkpoint_screener, Role::auditor, Role::kiosk})
+    if (text == to_string(r)) return r;
+  return fail(Errc::invalid_argument, "role: unknown role '" + std::string(text) + "'");
+}
+
+const char* to_string(Action action) {
+  switch (action) {
+    case Action::enroll_holder: return "enroll_holder";
+    case Action::correct_holder: return "correct_holder";
+    case Action::read_holder_name: return "read_holder_name";
+    case Action::read_holder_identity: return "read_holder_identity";
+    case Action::read_a_number: return "read_a_number";
+    case Action::find_by_a_number: return "find_by_a_number";
+    case Action::find_by_name: return "find_by_name";
+    case Action::issue_card: return "issue_card";
+    case Action::reissue_card: return "reissue_card";
+    case Action::revoke_card: return "revoke_card";
+    case Action::suspend_card: return "suspend_card";
+    case Action::lift_suspension: return "lift_suspension";
+    case Action::read_card_validity: return "read_card_validity";
+    case Action::verify_card: return "verify_card";
+    case Action::set_case_status: return "set_case_status";
+    case Action::read_case_status: return "read_case_status";
+    case Action::read_audit: return "read_audit";
+    case Action::read_users: return "read_users";
+    case Action::manage_users: return "manage_users";
+  }
+  return "unknown";
+}
+
+bool allowed(Role role, Action a) {
+  using A = Action;
+  switch (role) {
+    case Role::enrollment_officer:
+      return a != A::read_audit && a != A::read_users && a != A::manage_users;
+    case Role::field_officer:
+      return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
+             a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
+             a == A::verify_card || a == A::read_case_status;
+    case Role::checkpoint_screener:
+      // Identity and card validity only: no A-number, no case status.
+      return a == A::read_holder_name || a == A::read_holder_identity ||
+             a == A::read_card_validity || a == A::verify_card;
+    case Role::kiosk:
+      return a == A::read_holder_name || a == A::read_card_validity || a == A::verify_card;
+    case Role::auditor:
+      return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
+             a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
+             a == A::read_case_status || a == A::read_audit || a == A::read_users;
+    case Role::administrator:
+      // Users, offices and keys; never a holder's data.
+      return a == A::read_users || a == A::manage_users;
+  }
+  return false;
+}
+
+const char* to_string(CardState state) {
+  switch (state) {
+    case CardState::valid: return "valid";
+    case CardState::invalid: return "invalid";
+    case CardState::suspended: return "suspended";
+  }
+  return "unknown";
+}
+
+const char* to_string(ReissueReason reason) {
+  switch (reason) {
+    case ReissueReason::lost: return "lost";
+    case ReissueReason::stolen: return "stolen";
+    case ReissueReason::damaged: return "damaged";
+    case ReissueReason::data_changed: return "data_changed";
+  }
+  return "unknown";
+}
+
+const char* to_string(CaseStatus status) {
+  switch (status) {
+    case CaseStatus::no_final_order: return "no_final_order";
+    case CaseStatus::final_order_of_removal: return "final_order_of_removal";
+    case CaseStatus::removal_stayed_or_protection_granted:
+      return "removal_stayed_or_protection_granted";
+    case CaseStatus::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Result<CaseStatus> parse_case_status(std::string_view text) {
+  for (CaseStatus s : {CaseStatus::no_final_order, CaseStatus::final_order_of_removal,
+                       CaseStatus::removal_stayed_or_protection_granted, CaseStatus::unknown})
+    if (text == to_string(s)) return s;
+  return fail(Errc::invalid_argument, "case status: unknown value '" + std::string(text) + "'");
+}
+
+}  // namespace sdc::registry

@@ -1,0 +1,196 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "sdc/cose.h"
+#include "sdc/verify.h"
+#include "sdc/zlib.h"
+#include "support/test_issuer.h"
+
+namespace sdc {
+namespace {
+
+using testing::kTestNow;
+using testing::sample_claims;
+using testing::SeededRandom;
+using testing::TestIssuer;
+
+StatusListCache list_with(const TestIssuer& issuer, std::uint64_t index, std::uint8_t value,
+                          std::string uri = std::string(kDefaultStatusUri), UnixTime iat = kTestNow) {
+  auto list = *StatusList::create(4096);
+  list.set(index, value);
+  auto token = *build_status_list_token(list, {uri, iat, iat + 86400, 3600}, issuer.signer);
+  StatusListCache cache;
+  cache.offer(*load_status_list_token(token, issuer.trust));
+  return cache;
+}
+
+TEST(RoundTrip, IssueThenVerifyIsValidWithTheSameHolder) {
+  auto issuer = TestIssuer::make();
+  Claims c = sample_claims();
+  c.status_uri = std::string(kDefaultStatusUri);
+  auto barcode = issue_barcode(c, issuer.signer);
+  ASSERT_TRUE(barcode) << barcode.error().message;
+  auto cache = list_with(issuer, 5, 1);
+  Verification v = verify_barcode(*barcode, issuer.trust, &cache, kTestNow + 60);
+  EXPECT_EQ(v.result, VerifyResult::valid) << v.detail;
+  EXPECT_EQ(v.status.validity, Validity::valid);
+  ASSERT_TRUE(v.claims);
+  EXPECT_EQ(*v.claims, c);
+}
+
+TEST(RoundTrip, BarcodeUsesOnlyQrAlphanumericCharacters) {
+  auto issuer = TestIssuer::make();
+  auto barcode = *issue_barcode(sample_claims(), issuer.signer);
+  for (char ch : barcode)
+    EXPECT_NE(std::string_view("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:").find(ch),
+              std::string_view::npos)
+        << ch;
+}
+
+TEST(RoundTrip, ManyGeneratedHoldersIncludingUnicodeLongAndUnknownDates) {
+  auto issuer = TestIssuer::make();
+  SeededRandom random(42);
+  const std::vector<std::string> families = {
+      "ERIKSSON", "NGUYỄN", "Ó'BRIAIN-ÅSTRÖM", "ДОСТОЕВСКИЙ", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "GARCÍA MÁRQUEZ",
+      std::string(120, 'W')};
+  const std::vector<std::string> givens = {"", "ANNA MARIA", "JOSÉ", "ŁUKASZ", std::string(120, 'Z')};
+  const std::vector<std::string> dobs = {"1974-08-12", "1990-XX-XX", "2001-02-XX", "2000-02-29"};
+  const std::vector<std::string> sexes = {"F", "M", "X"};
+  int n = 0;
+  for (const auto& family : families)
+    for (const auto& given : givens)
+      for (const auto& dob : dobs) {
+        Claims c = sample_claims();
+        c.holder.family_name = family;
+        c.holder.given_names = given;
+        c.holder.date_of_birth = dob;
+        c.holder.sex = sexes[n % 3];
+        c.holder.document_number = new_document_number(random);
+        c.holder.card_version = 1 + n % 5;
+        if (n % 2) c.holder.thumbnail = Bytes(500, static_cast<std::uint8_t>(n));
+        c.status_index = random.uniform(4096);
+        auto barcode = issue_barcode(c, issuer.signer);
+        ASSERT_TRUE(barcode) << barcode.error().message;
+        Verification v = verify_barcode(*barcode, issuer.trust, nullptr, kTestNow);
+        ASSERT_EQ(v.result, VerifyResult::valid) << v.detail;
+        EXPECT_EQ(v.status.validity, Validity::unknown);
+        EXPECT_EQ(*v.claims, c);
+        EXPECT_TRUE(card_mrz(c)) << family << " / " << given;
+        ++n;
+      }
+  EXPECT_EQ(n, 7 * 5 * 4);
+}
+
+TEST(RoundTrip, EverySingleByteChangeToTheSignedBytesIsRejected) {
+  auto issuer = TestIssuer::make();
+  auto barcode = *issue_barcode(sample_claims(), issuer.signer);
+  auto cose = *zlib_inflate(*base45_decode(barcode.substr(5)), kMaxInflatedBarcode);
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < cose.size(); ++i) {
+    for (std::uint8_t delta : {0x01, 0x80, 0xFF}) {
+      Bytes altered = cose;
+      altered[i] = static_cast<std::uint8_t>(altered[i] ^ delta);
+      std::string text = "SDC1:" + base45_encode(zlib_compress(altered));
+      Verification v = verify_barcode(text, issuer.trust, nullptr, kTestNow);
+      ASSERT_NE(v.result, VerifyResult::valid) << "byte " << i << " ^ " << int(delta);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, cose.size() * 3);
+}
+
+TEST(RoundTrip, ResultsFollowTheSpecOrder) {
+  auto issuer = TestIssuer::make();
+  Claims c = sample_claims();
+  auto barcode = *issue_barcode(c, issuer.signer);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.iat - 301).result,
+            VerifyResult::not_yet_valid);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.iat - 299).result, VerifyResult::valid);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.exp).result, VerifyResult::expired);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.exp - 1).result, VerifyResult::valid);
+  auto revoked = list_with(issuer, c.status_index, 1, c.status_uri);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, &revoked, kTestNow).result, VerifyResult::revoked);
+  auto suspended = list_with(issuer, c.status_index, 2, c.status_uri);
+  Verification s = verify_barcode(barcode, issuer.trust, &suspended, kTestNow);
+  EXPECT_EQ(s.result, VerifyResult::suspended);
+  EXPECT_EQ(s.status.validity, Validity::suspended);
+  EXPECT_EQ(verify_barcode("SDC2:" + barcode.substr(5), issuer.trust, nullptr, kTestNow).result,
+            VerifyResult::not_sdc);
+  EXPECT_EQ(verify_barcode("SDC1:", issuer.trust, nullptr, kTestNow).result, VerifyResult::malformed);
+}
+
+TEST(RoundTrip, AnotherIssuersCardIsUnknownSigner) {
+  auto a = TestIssuer::make();
+  auto b = TestIssuer::make();
+  auto barcode = *issue_barcode(sample_claims(), a.signer);
+  EXPECT_EQ(verify_barcode(barcode, b.trust, nullptr, kTestNow).result, VerifyResult::unknown_signer);
+}
+
+TEST(Issuer, RefusesInvalidHolderFields) {
+  auto issuer = TestIssuer::make();
+  auto check = [&](auto mutate, const char* field) {
+    Claims c = sample_claims();
+    mutate(c);
+    auto r = issue_barcode(c, issuer.signer);
+    ASSERT_FALSE(r) << field;
+    EXPECT_NE(r.error().message.find(field), std::string::npos) << r.error().message;
+  };
+  check([](Claims& c) { c.holder.document_number = "DK400000O"; }, "document_number");
+  check([](Claims& c) { c.holder.a_number = "A20155500"; }, "a_number");
+  check([](Claims& c) { c.holder.date_of_birth = "1974-13-01"; }, "date_of_birth");
+  check([](Claims& c) { c.holder.date_of_birth = "1974-XX-12"; }, "date_of_birth");
+  check([](Claims& c) { c.holder.date_of_birth = "2001-02-29"; }, "date_of_birth");
+  check([](Claims& c) { c.holder.sex = "Q"; }, "sex");
+  check([](Claims& c) { c.holder.nationality = "usa"; }, "nationality");
+  check([](Claims& c) { c.holder.thumbnail = Bytes(501); }, "thumbnail");
+  check([](Claims& c) { c.holder.issuing_office = "TOOLONGCODE"; }, "issuing_office");
+  check([](Claims& c) { c.exp = c.iat + kMaxCardValidity + 1; }, "3,653");
+}
+
+TEST(Issuer, DocumentNumbersUseTheAlphabetAndDiffer) {
+  SeededRandom random(7);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    auto n = new_document_number(random);
+    ASSERT_EQ(n.size(), 9u);
+    EXPECT_EQ(n.find_first_of("IOQ"), std::string::npos);
+    seen.insert(n);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+}
+
+TEST(Issuer, ANumbersAreAcceptedAsTyped) {
+  EXPECT_EQ(*normalize_a_number("A123-456-789"), "123456789");
+  EXPECT_EQ(*normalize_a_number("a 12345678"), "012345678");
+  EXPECT_EQ(*normalize_a_number("123 456 789"), "123456789");
+  EXPECT_FALSE(normalize_a_number("A1234"));
+  EXPECT_FALSE(normalize_a_number("B123456789"));
+}
+
+TEST(Issuer, IssueCardFillsInWhatIsLeftOpen) {
+  auto issuer = TestIssuer::make();
+  SeededRandom random(1);
+  Holder h = testing::sample_holder();
+  h.document_number.clear();
+  h.issuing_office.clear();
+  IssueOptions o;
+  o.now = kTestNow;
+  auto card = issue_card(h, issuer.signer, IssuerSettings{}, o, random);
+  ASSERT_TRUE(card) << card.error().message;
+  EXPECT_EQ(card->claims.holder.document_number.size(), 9u);
+  EXPECT_EQ(card->claims.holder.issuing_office, "HQ");
+  EXPECT_EQ(card->claims.status_uri, kDefaultStatusUri);
+  EXPECT_LT(card->claims.status_index, kDefaultStatusListSize);
+  EXPECT_EQ(card->claims.exp, expiry_for(kTestNow, kDefaultValidDays));
+  auto j = card->to_json();
+  EXPECT_EQ(j["mrz"].size(), 3u);
+  EXPECT_EQ(j["mrz"][0].get<std::string>().substr(0, 5), "IDUSA");
+  EXPECT_EQ(j["expiry_date"], printed_expiry_date(card->claims.exp));
+  auto back = claims_from_json(j);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, card->claims);
+}
+
+}  // namespace
+}  // namespace sdc
