@@ -35,7 +35,7 @@ int run_demo(const std::filesystem::path& dir) {
   auto signer = load_signer(keys.signer_key(), keys.signer_cert());
   if (!signer) return usage_error(signer.error());
 
-  PortraitInput portrait = specimen_portrait();
+  Portrait portrait = specimen_portrait();
   Holder holder = specimen_holder();
   holder.portrait_sha256.assign(portrait.sha256.begin(), portrait.sha256.end());
   if (!portrait.thumbnail.empty()) holder.thumbnail = portrait.thumbnail;

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/portrait_input.h"
+#include "sdc/file.h"
 #include "sdc/issuer.h"
 
 namespace sdc::cli {
@@ -11,6 +12,8 @@ struct IssueArgs {
   int valid_for = kDefaultValidDays;
   std::optional<std::uint64_t> status_index;
   bool no_thumbnail = false;
+  bool prepared = false;
+  std::string save_portrait;
 };
 }  // namespace
 
@@ -27,6 +30,9 @@ void register_issue(CLI::App& app) {
   cmd->add_option("--status-uri", a->status_uri, "Validity list URI (default: from the key folder)");
   cmd->add_option("--status-index", a->status_index, "Index in the validity list (default: at random)");
   cmd->add_option("--portrait", a->portrait, "The holder's photo (JPEG or PNG); overrides holder.json");
+  cmd->add_flag("--portrait-prepared", a->prepared,
+                "The portrait is a drawn or already framed image: skip face detection");
+  cmd->add_option("--save-portrait", a->save_portrait, "Write the enrolled (normalised) portrait JPEG here");
   cmd->add_flag("--no-thumbnail", a->no_thumbnail, "Leave the portrait thumbnail out of the barcode");
   cmd->add_option("--render", a->render, "Also render the card into this folder");
   on_run(cmd, [a] {
@@ -47,10 +53,13 @@ void register_issue(CLI::App& app) {
     std::string portrait_path = a->portrait;
     if (portrait_path.empty() && j.contains("portrait") && j["portrait"].is_string())
       portrait_path = j["portrait"].get<std::string>();
-    std::optional<PortraitInput> portrait;
+    std::optional<Portrait> portrait;
     if (!portrait_path.empty()) {
-      auto p = load_portrait_input(portrait_path);
+      auto p = load_portrait_input(portrait_path, a->prepared ? PortraitSource::prepared
+                                                              : PortraitSource::photo);
       if (!p) return usage_error(p.error());
+      if (!a->save_portrait.empty())
+        if (auto w = write_file_atomic(a->save_portrait, as_chars(p->jpeg)); !w) return usage_error(w.error());
       portrait = std::move(*p);
       holder->portrait_sha256.assign(portrait->sha256.begin(), portrait->sha256.end());
       if (!a->no_thumbnail && !portrait->thumbnail.empty()) holder->thumbnail = portrait->thumbnail;

@@ -1,28 +1,24 @@
 #include "cli/portrait_input.h"
 
+#include "sdc/card_render.h"
 #include "sdc/file.h"
 
 namespace sdc::cli {
 
-Result<PortraitInput> load_portrait_input(const std::filesystem::path& path) {
+Result<Portrait> load_portrait_input(const std::filesystem::path& path, PortraitSource source) {
   auto data = read_file(path, 20u << 20);
   if (!data) return std::unexpected(data.error());
-  PortraitInput p;
-  p.jpeg.assign(data->begin(), data->end());
-  p.sha256 = crypto::sha256(p.jpeg);
-  return p;
+  PortraitOptions options;
+  options.require_face = source == PortraitSource::photo;
+  auto portrait = normalise_portrait(as_bytes(*data), options);
+  if (!portrait) return fail(portrait.error().code, path.string() + ": " + portrait.error().message);
+  return portrait;
 }
 
-PortraitInput specimen_portrait() {
-  PortraitInput p;
-  p.jpeg.assign({0xFF, 0xD8, 0xFF, 0xD9});
-  p.sha256 = crypto::sha256(p.jpeg);
-  return p;
-}
-
-Result<void> render_issued_card(const nlohmann::json&, const PortraitInput&,
-                                const std::filesystem::path&) {
-  return fail(Errc::internal, "card rendering is not built in");
+Result<void> render_issued_card(const nlohmann::json& card, const Portrait& portrait,
+                                const std::filesystem::path& dir) {
+  if (auto r = render_card_to_dir(card, portrait.jpeg, dir); !r) return r;
+  return write_file_atomic(dir / "portrait.jpg", as_chars(portrait.jpeg));
 }
 
 }  // namespace sdc::cli

@@ -1,28 +1,24 @@
-// The holder's portrait as sdc issue takes it: checked and normalised when
-// it is a photo, and the bytes whose SHA-256 goes into the card.
+// The holder's portrait as sdc issue takes it: checked and normalised into
+// the enrolled portrait, whose SHA-256 goes into the card.
 #pragma once
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "sdc/bytes.h"
-#include "sdc/crypto.h"
+#include "sdc/portrait.h"
 
 namespace sdc::cli {
 
-struct PortraitInput {
-  Bytes jpeg;              // the enrolled (normalised) portrait
-  crypto::Digest sha256{};  // of `jpeg`
-  Bytes thumbnail;         // grayscale JPEG for claim 10, may be empty
+enum class PortraitSource {
+  photo,     // a photograph: the face is detected, checked and framed
+  prepared,  // a drawn or already framed image: centre-cropped to 35:45
 };
 
-Result<PortraitInput> load_portrait_input(const std::filesystem::path& path);
+// Reads and normalises the image at `path`. Refusals name every reason.
+Result<Portrait> load_portrait_input(const std::filesystem::path& path, PortraitSource source);
 
-// The drawn SPECIMEN silhouette, as a normalised portrait.
-PortraitInput specimen_portrait();
-
-// Renders `card` (what sdc issue prints) into `dir`.
-Result<void> render_issued_card(const nlohmann::json& card, const PortraitInput& portrait,
+// Renders `card` (what sdc issue prints) into `dir`, with the enrolled portrait.
+Result<void> render_issued_card(const nlohmann::json& card, const Portrait& portrait,
                                 const std::filesystem::path& dir);
 
 }  // namespace sdc::cli

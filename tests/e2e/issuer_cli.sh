@@ -20,20 +20,38 @@ check "no private key is printed" "! grep -q 'PRIVATE KEY' $work/init.json $work
 check "pki init refuses to overwrite keys" \
   "! $sdc pki init --dir $work/keys > /dev/null 2>&1"
 
-head -c 2000 /dev/urandom > "$work/photo.bin"
+# A real face from a Debian package, read in place (never committed).
+photo=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
+[ -f "$photo" ] || { echo "FAIL missing $photo (package libdlib19.1)"; exit 1; }
 cat > "$work/holder.json" <<JSON
 {"family_name": "ÅSTRÖM-O'NEIL", "given_names": "JOSÉ MARÍA", "date_of_birth": "1990-XX-XX",
- "sex": "X", "nationality": "XXA", "a_number": "A12-345-678", "portrait": "$work/photo.bin"}
+ "sex": "X", "nationality": "XXA", "a_number": "A12-345-678", "portrait": "$photo"}
 JSON
 "$sdc" issue --keys "$work/keys" --holder "$work/holder.json" --now 2026-01-01T00:00:00Z \
-  --status-index 10 --no-thumbnail > "$work/card.json"
+  --status-index 10 --save-portrait "$work/enrolled.jpg" --render "$work/render" > "$work/card.json"
 check "issue prints barcode, mrz, document number and holder" \
   "json $work/card.json \"d['barcode'][:5]=='SDC1:' and len(d['mrz'])==3 and len(d['document_number'])==9 and d['holder']['a_number']=='012345678'\" | grep -q True"
 check "the portrait digest is the file's SHA-256" \
-  "[ \"\$(json $work/card.json \"d['holder']['portrait_sha256']\")\" = \"\$(sha256sum $work/photo.bin | cut -c1-64)\" ]"
+  "[ \"\$(json $work/card.json \"d['holder']['portrait_sha256']\")\" = \"\$(sha256sum $work/enrolled.jpg | cut -c1-64)\" ]"
 check "the MRZ carries the transliterated name" \
   "json $work/card.json \"d['mrz'][2]\" | grep -q '^AASTROEM<ONEIL<<JOSE<MARIA'"
+check "the barcode carries a thumbnail of at most 500 bytes" \
+  "json $work/card.json \"0 < len(__import__('base64').b64decode(d['holder']['thumbnail'])) <= 500\" | grep -q True"
+check "issue --render writes front, back, UV and PDF" \
+  "[ -s $work/render/front.png ] && [ -s $work/render/back.png ] && [ -s $work/render/uv.png ] && pdfinfo $work/render/card.pdf | grep -q 'Pages: *2'"
 barcode=$(json "$work/card.json" "d['barcode']")
+set +e
+"$sdc" verify --root "$work/keys/root.pem" --signers "$work/keys/signers.pem" --image "$work/render/back.png" \
+  --now 2026-01-02T00:00:00Z > "$work/img.json"; rc=$?
+set -e
+docnum=$(json "$work/card.json" "d['document_number']")
+check "verify --image reads the rendered back: authentic, same document" \
+  "[ $rc = 3 ] && json $work/img.json \"d['result']=='VALID' and d['holder']['document_number']=='$docnum'\" | grep -q True"
+printf 'not an image' > "$work/not-a-photo.jpg"
+set +e
+"$sdc" issue --keys "$work/keys" --holder "$work/holder.json" --portrait "$work/not-a-photo.jpg" > /dev/null 2> "$work/np.err"; rc=$?
+set -e
+check "a portrait that is no image is refused with a reason" "[ $rc = 2 ] && [ -s $work/np.err ]"
 
 verify() { "$sdc" verify --root "$work/keys/root.pem" --signers "$work/keys/signers.pem" "$@"; }
 set +e
@@ -70,7 +88,7 @@ set +e
 verify --barcode "$barcode" --now 2026-06-02T00:00:00Z > /dev/null; rc=$?
 set -e
 check "cards of the old signer still verify after rotation" "[ $rc = 3 ]"
-"$sdc" issue --keys "$work/keys" --holder "$work/holder.json" --now 2026-06-01T00:00:00Z --no-thumbnail > "$work/card2.json"
+"$sdc" issue --keys "$work/keys" --holder "$work/holder.json" --now 2026-06-01T00:00:00Z > "$work/card2.json"
 set +e
 verify --barcode "$(json $work/card2.json "d['barcode']")" --now 2026-06-02T00:00:00Z > /dev/null; rc=$?
 set -e
