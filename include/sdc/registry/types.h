@@ -10,6 +10,7 @@
 #include "sdc/bytes.h"
 #include "sdc/clock.h"
 #include "sdc/error.h"
+#include "sdc/status_list.h"
 
 namespace sdc::registry {
 
@@ -81,7 +82,8 @@ struct HolderRecord {
   bool operator==(const HolderRecord&) const = default;
 };
 
-enum class CardState : std::uint8_t { valid = 0, invalid = 1, suspended = 2 };
+// The card's state is the value the validity list publishes for it.
+using ::sdc::CardState;
 const char* to_string(CardState state);
 
 enum class ReissueReason { lost, stolen, damaged, data_changed };

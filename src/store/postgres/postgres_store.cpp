@@ -456,6 +456,9 @@ class PostgresStore final : public Store {
       while (!msg.empty() && msg.back() == '\n') msg.pop_back();
       return fail(Errc::io, "postgres: cannot connect: " + msg);
     }
+    // Server notices ("already exists, skipping") are not errors: keep them
+    // off stderr.
+    PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
     return c;
   }
 

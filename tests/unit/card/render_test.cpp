@@ -222,6 +222,11 @@ TEST(RenderTest, LongestBarcodeStillPrintsWithReadableModules) {
   auto text = read_qr_from_image_bytes(r->back_png);
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_EQ(*text, c.barcode);
+  auto photo = phone_photo(r->back_png);
+  ASSERT_TRUE(photo);
+  auto from_photo = read_qr_from_image_bytes(*photo);
+  ASSERT_TRUE(from_photo) << from_photo.error().message;
+  EXPECT_EQ(*from_photo, c.barcode);
 }
 
 TEST(RenderTest, ConcurrentRendersMatchSequentialOnes) {

@@ -88,7 +88,7 @@ TEST(RoundTrip, EverySingleByteChangeToTheSignedBytesIsRejected) {
   auto cose = *zlib_inflate(*base45_decode(barcode.substr(5)), kMaxInflatedBarcode);
   std::size_t checked = 0;
   for (std::size_t i = 0; i < cose.size(); ++i) {
-    for (std::uint8_t delta : {0x01, 0x80, 0xFF}) {
+    for (std::uint8_t delta : {std::uint8_t{0x01}, std::uint8_t{0x80}, std::uint8_t{0xFF}}) {
       Bytes altered = cose;
       altered[i] = static_cast<std::uint8_t>(altered[i] ^ delta);
       std::string text = "SDC1:" + base45_encode(zlib_compress(altered));

@@ -43,11 +43,13 @@ TEST_P(Vectors, VerifierReproducesExpectedResult) {
     for (auto& [key, value] : expected["holder"].items())
       EXPECT_EQ(holder[key], value) << "holder field " << key;
   }
-  if (expected.contains("validity"))
+  if (expected.contains("validity")) {
     EXPECT_EQ(to_string(v.status.validity), expected["validity"].get<std::string>())
         << v.status.reason << " " << list_problem;
-  if (v.status.validity == Validity::unknown && expected.value("validity", "") == "UNKNOWN")
+  }
+  if (v.status.validity == Validity::unknown && expected.value("validity", "") == "UNKNOWN") {
     EXPECT_FALSE(v.status.reason.empty() && list_problem.empty());
+  }
 }
 
 std::vector<nlohmann::json> cases() {
@@ -58,7 +60,9 @@ std::vector<nlohmann::json> cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Spec, Vectors, ::testing::ValuesIn(cases()),
-                         [](const auto& info) { return info.param["name"].template get<std::string>(); });
+                         [](const ::testing::TestParamInfo<nlohmann::json>& p) {
+                           return p.param["name"].get<std::string>();
+                         });
 
 TEST(VectorsFiles, EveryCaseIsExercised) {
   EXPECT_GE(cases().size(), 40u);
