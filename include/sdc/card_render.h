@@ -119,8 +119,5 @@ std::string issuing_authority(std::string_view iss);
 // A fictional card (holder SPECIMEN, SAMPLE, of Utopia) for documentation
 // and tests. Its barcode text has the SDC1: form but carries no signature.
 CardData specimen_card();
-// A drawn head-and-shoulders silhouette as a JPEG: a stand-in portrait for
-// specimens and tests, never a photograph.
-Result<Bytes> silhouette_portrait_jpeg(int width_px = 420, int height_px = 540);
 
 }  // namespace sdc

@@ -57,11 +57,10 @@ Result<Bytes> render_png(const CardArt& art, Side side, int dpi) {
   {
     Context cr(cairo_create(surface.get()));
     text_options(cr.get());
-    // The patterns are thousands of curves: Cairo's fast rasteriser and a
-    // quarter-pixel flattening tolerance draw them about 3x faster, and at
-    // print resolution the difference does not show. Text keeps its own
-    // grayscale antialiasing through the font options.
-    cairo_set_antialias(cr.get(), CAIRO_ANTIALIAS_FAST);
+    // The patterns are thousands of curves: a quarter-pixel flattening
+    // tolerance draws them faster and at print resolution does not show.
+    // CAIRO_ANTIALIAS_FAST is not used: Cairo 1.16's fast rasteriser writes
+    // past its span buffer for some stroke widths (heap corruption at 300 dpi).
     cairo_set_tolerance(cr.get(), 0.25);
     cairo_scale(cr.get(), px_per_mm, px_per_mm);
     const char* what = "front";

@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "sdc/card_render.h"
+#include "sdc/portrait.h"
 #include "sdc/file.h"
 
 namespace sdc::cli {
@@ -73,9 +74,7 @@ int run_render(const RenderArgs& a) {
   Bytes portrait;
   if (a.specimen) {
     card = specimen_card();
-    auto p = silhouette_portrait_jpeg();
-    if (!p) return usage_error(p.error());
-    portrait = std::move(*p);
+    portrait = make_specimen_silhouette_jpeg();
   } else {
     if (a.card.empty() || a.portrait.empty()) {
       return usage_error("render needs --card and --portrait (or --specimen)");
