@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# sdcd through the real binary: init, serve on a free port, health, API
+# description, login, demo seeding, and a clean exit (0) on SIGTERM.
+set -euo pipefail
+sdcd="$SDC_BIN/sdcd"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fails=0
+check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() {
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$1/healthz" > /dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# Sends SIGTERM and waits (at most 10 s) for the exit status.
+stop() {
+  kill -TERM "$1"
+  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  wait "$1"
+}
+
+port=$(free_port)
+"$sdcd" init --data "$work/data" --base-url "http://127.0.0.1:$port" 2> "$work/init.err"
+password=$(sed -n 's/^password (shown once): //p' "$work/init.err")
+check "init prints the administrator's password once" "[ -n '$password' ]"
+check "key files are 0600" \
+  "[ \$(stat -c %a $work/data/pii.keys) = 600 ] && [ \$(stat -c %a $work/data/checkpoint.key) = 600 ] && [ \$(stat -c %a $work/data/users.json) = 600 ]"
+check "no password is stored in the clear" "! grep -q '$password' $work/data/users.json $work/data/config.json"
+check "init refuses an existing data folder" "! $sdcd init --data $work/data > /dev/null 2>&1"
+
+"$sdcd" serve --data "$work/data" --listen "127.0.0.1:$port" 2> "$work/serve.err" &
+pid=$!
+pids+=("$pid")
+check "serve comes up" "wait_up $port"
+curl -fs "http://127.0.0.1:$port/healthz" > "$work/healthz" || true
+check "healthz" "grep -q ok $work/healthz"
+curl -fs "http://127.0.0.1:$port/openapi.yaml" > "$work/openapi.yaml" || true
+check "openapi.yaml" "grep -q '^openapi: 3' $work/openapi.yaml"
+curl -fs -X POST "http://127.0.0.1:$port/v1/login" -H 'Content-Type: application/json' \
+  -d "{\"username\":\"admin\",\"password\":\"$password\"}" > "$work/login.json" || true
+check "admin logs in" "grep -q '\"token\"' $work/login.json"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1/login" \
+  -H 'Content-Type: application/json' -d '{"username":"admin","password":"wrong-password"}')
+check "wrong password is 401" "[ $code = 401 ]"
+check "status list is served" \
+  "[ \$(curl -s -o /dev/null -w '%{content_type}' http://127.0.0.1:$port/status/validity) = application/statuslist+cwt ]"
+rc=0
+stop "$pid" || rc=$?
+check "SIGTERM stops serve with exit 0" "[ $rc = 0 ]"
+check "an audit checkpoint is signed at shutdown" "[ -s $work/data/audit.checkpoints ]"
+check "the log holds no password" "! grep -q '$password' $work/serve.err"
+
+port2=$(free_port)
+"$sdcd" demo --data "$work/demo" --listen "127.0.0.1:$port2" 2> "$work/demo.err" &
+pid=$!
+pids+=("$pid")
+check "demo comes up" "wait_up $port2"
+check "demo prints the logins" "grep -q 'demo-officer-pass' $work/demo.err"
+token=$(curl -fs -X POST "http://127.0.0.1:$port2/v1/login" -H 'Content-Type: application/json' \
+  -d '{"username":"officer","password":"demo-officer-pass"}' | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' || true)
+check "demo officer logs in" "[ -n '$token' ]"
+curl -fs -H "Authorization: Bearer $token" \
+  "http://127.0.0.1:$port2/v1/holders?family_name=specimen&date_of_birth=1974-08-12" > "$work/found.json" || true
+check "demo specimens are enrolled" "grep -q SPECIMEN $work/found.json"
+rc=0
+stop "$pid" || rc=$?
+check "SIGTERM stops demo with exit 0" "[ $rc = 0 ]"
+
+[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all sdcd checks passed"
