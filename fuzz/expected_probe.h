@@ -1,0 +1,2 @@
+// Preprocessed by fuzz/CMakeLists.txt to find the path of libstdc++'s <expected>.
+#include <expected>
