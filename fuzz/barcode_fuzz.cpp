@@ -18,8 +18,7 @@
 #include "sdc/verify.h"
 #include "sdc/zlib.h"
 
-extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size,
-                                        std::size_t max_size);
+extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)sdc::fuzz::world();
@@ -38,17 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Every outcome says why.
   if (v.detail.empty()) __builtin_trap();
   // A list's answer, and only for cards that got as far as the list.
-  if (v.status.validity != sdc::Validity::unknown &&
-      v.result != VerifyResult::valid && v.result != VerifyResult::revoked &&
-      v.result != VerifyResult::suspended)
+  if (v.status.validity != sdc::Validity::unknown && v.result != VerifyResult::valid &&
+      v.result != VerifyResult::revoked && v.result != VerifyResult::suspended)
     __builtin_trap();
   if (v.result == VerifyResult::revoked && v.status.validity != sdc::Validity::invalid)
     __builtin_trap();
   if (v.result == VerifyResult::suspended && v.status.validity != sdc::Validity::suspended)
     __builtin_trap();
   // Text without the prefix is NOT_SDC, whatever follows.
-  if (!text.starts_with(sdc::kBarcodePrefix) && v.result != VerifyResult::not_sdc)
-    __builtin_trap();
+  if (!text.starts_with(sdc::kBarcodePrefix) && v.result != VerifyResult::not_sdc) __builtin_trap();
   (void)sdc::to_string(v.result);
   return 0;
 }

@@ -52,11 +52,13 @@ int main(int argc, char** argv) {
   sdc::RgbImage gradient{24, 16, {}};
   for (int y = 0; y < gradient.height; ++y)
     for (int x = 0; x < gradient.width; ++x)
-      gradient.rgb.insert(gradient.rgb.end(), {static_cast<std::uint8_t>(x * 10),
-                                               static_cast<std::uint8_t>(y * 15),
-                                               static_cast<std::uint8_t>(128)});
-  if (auto png = sdc::encode_png(gradient)) ok &= write(out / "image_decode/gradient.png", {}, *png);
-  if (auto jpg = sdc::encode_jpeg(gradient, 80)) ok &= write(out / "image_decode/gradient.jpg", {}, *jpg);
+      gradient.rgb.insert(gradient.rgb.end(),
+                          {static_cast<std::uint8_t>(x * 10), static_cast<std::uint8_t>(y * 15),
+                           static_cast<std::uint8_t>(128)});
+  if (auto png = sdc::encode_png(gradient))
+    ok &= write(out / "image_decode/gradient.png", {}, *png);
+  if (auto jpg = sdc::encode_jpeg(gradient, 80))
+    ok &= write(out / "image_decode/gradient.jpg", {}, *jpg);
   if (auto gray = sdc::encode_gray_jpeg(sdc::to_gray(gradient), 60))
     ok &= write(out / "image_decode/gradient-gray.jpg", {}, *gray);
 

@@ -16,6 +16,7 @@
 
 typedef struct evp_pkey_st EVP_PKEY;
 typedef struct x509_st X509;
+typedef struct evp_pkey_ctx_st EVP_PKEY_CTX;
 
 namespace sdc::crypto {
 
@@ -56,6 +57,22 @@ class PrivateKey {
 // Verifies an ES256 signature (raw r||s, 64 bytes) over `message` with `key`.
 // A signature of any other length does not verify.
 bool verify_es256(EVP_PKEY* key, ByteView message, ByteView signature);
+
+// An ES256 verifier for one public key, prepared once: each verify() works
+// on a copy of the prepared context, so it is thread-safe and skips the
+// per-call algorithm fetch and key setup of EVP_DigestVerifyInit.
+class Es256Verifier {
+ public:
+  static Result<Es256Verifier> create(EVP_PKEY* key);
+  // Same contract as verify_es256().
+  bool verify(ByteView message, ByteView signature) const;
+
+ private:
+  struct CtxFree {
+    void operator()(evp_pkey_ctx_st* c) const;
+  };
+  std::shared_ptr<evp_pkey_ctx_st> ctx_;
+};
 
 class Certificate {
  public:

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,8 @@ namespace sdc {
 struct TrustedSigner {
   crypto::Certificate cert;
   Bytes kid;
+  // Prepared once from the certificate's key (absent if the key is unusable).
+  std::optional<crypto::Es256Verifier> verifier;
   // Empty when the certificate chains to the root, is no CA, may sign
   // documents and has a P-256 key; otherwise why it is not trusted.
   std::string untrusted_because;

@@ -7,7 +7,9 @@
 
 namespace sdc {
 
-Bytes zlib_compress(ByteView data);
+// `level` 0 (stored blocks: no compression work, 5 bytes per 64 KiB block
+// more) to 9 (smallest).
+Bytes zlib_compress(ByteView data, int level = 9);
 
 // Inflates one complete zlib stream. Fails (Errc::limit) when the output
 // would exceed `max_output`, and (Errc::parse) on a broken or truncated

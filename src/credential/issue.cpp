@@ -100,7 +100,11 @@ Result<std::string> issue_barcode(const Claims& c, const Signer& signer) {
                 "the signer certificate is not valid at the issue time: rotate the signer");
   auto cose = cose_sign1(encode_claims(c), signer);
   if (!cose) return std::unexpected(cose.error());
-  return std::string(kBarcodePrefix) + base45_encode(zlib_compress(*cose));
+  // Stored blocks: a credential is mostly signature, digest and JPEG
+  // thumbnail, which deflate cannot shrink (273 bytes in, 278 out for a card
+  // without thumbnail), while deflating costs as much as a third of the
+  // signature. The stream stays valid zlib, at 5 bytes more than the input.
+  return std::string(kBarcodePrefix) + base45_encode(zlib_compress(*cose, 0));
 }
 
 Result<Signer> load_signer(const std::filesystem::path& key_pem,

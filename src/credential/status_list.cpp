@@ -74,8 +74,8 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
   auto n = r.read_map();
   if (!n) return std::unexpected(unusable("the payload is not a CWT claims map"));
   if (auto u = r.check_unique_keys(*n); !u) return std::unexpected(unusable(u.error().message));
-  StatusListToken t{{}, *StatusList::create(4), {}};
-  if (cose.kid) t.kid.assign(cose.kid->begin(), cose.kid->end());
+  StatusListClaims claims;
+  std::optional<StatusList> list_read;
   bool sub = false, iat = false, exp = false, lst = false;
   std::uint64_t bits = 0;
   for (std::uint64_t i = 0; i < *n; ++i) {
@@ -89,14 +89,14 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
     if (key == kSub) {
       auto v = r.read_text();
       if (!v) return wrong("sub");
-      t.claims.uri = *v;
+      claims.uri = *v;
       sub = true;
     } else if (key == kIat || key == kExp || key == kTtl) {
       auto v = r.read_uint();
       if (!v || *v > static_cast<std::uint64_t>(INT64_MAX)) return wrong("iat/exp/ttl");
-      if (key == kIat) t.claims.iat = static_cast<UnixTime>(*v), iat = true;
-      else if (key == kExp) t.claims.exp = static_cast<UnixTime>(*v), exp = true;
-      else t.claims.ttl = *v;
+      if (key == kIat) claims.iat = static_cast<UnixTime>(*v), iat = true;
+      else if (key == kExp) claims.exp = static_cast<UnixTime>(*v), exp = true;
+      else claims.ttl = *v;
     } else if (key == kStatusList) {
       auto m = r.read_map();
       if (!m) return wrong("status_list");
@@ -123,7 +123,7 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
           if (!inflated) return std::unexpected(unusable("lst: " + inflated.error().message));
           auto list = StatusList::from_bytes(std::move(*inflated));
           if (!list) return std::unexpected(list.error());
-          t.list = std::move(*list);
+          list_read = std::move(*list);
           lst = true;
         } else if (!r.skip()) {
           return wrong("status_list value");
@@ -137,6 +137,8 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
   if (!sub || !iat || !exp || !lst)
     return std::unexpected(unusable("a required claim (sub, iat, exp, status_list.lst) is missing"));
   if (bits != 2) return std::unexpected(unusable("bits is " + std::to_string(bits) + ", not 2"));
+  StatusListToken t{std::move(claims), std::move(*list_read), {}};
+  if (cose.kid) t.kid.assign(cose.kid->begin(), cose.kid->end());
   return t;
 }
 
@@ -168,7 +170,7 @@ Result<StatusListToken> load_status_list_token(ByteView token, const TrustStore&
   if (!signer) return std::unexpected(unusable("signed by an unknown signer"));
   if (auto why = TrustStore::check_at(*signer, p->token.claims.iat); !why.empty())
     return std::unexpected(unusable("signer not trusted: " + why));
-  if (!crypto::verify_es256(signer->cert.public_key(),
+  if (!signer->verifier->verify(
                             cose_sig_structure(cose.protected_bytes, cose.payload),
                             cose.signature))
     return std::unexpected(unusable("the signature does not verify"));

@@ -17,7 +17,7 @@ Result<TrustStore> TrustStore::from_pem(std::string_view root_pem, std::string_v
 
   TrustStore store(std::move(*root));
   for (auto& cert : *bundle) {
-    TrustedSigner s{cert, cert.kid(), {}, 0, 0};
+    TrustedSigner s{cert, cert.kid(), std::nullopt, {}, 0, 0};
     for (const auto& other : store.signers_)
       if (other.kid == s.kid)
         return fail(Errc::invalid_argument,
@@ -31,6 +31,10 @@ Result<TrustStore> TrustStore::from_pem(std::string_view root_pem, std::string_v
       s.untrusted_because = "the signer certificate may not sign documents (keyUsage)";
     else if (!cert.has_p256_key())
       s.untrusted_because = "the signer key is not ECDSA P-256";
+    if (s.untrusted_because.empty()) {
+      if (auto v = crypto::Es256Verifier::create(cert.public_key())) s.verifier = std::move(*v);
+      else s.untrusted_because = "the signer key cannot be used: " + v.error().message;
+    }
     s.valid_from = std::max(cert.not_before(), store.root_.not_before());
     s.valid_until = std::min(cert.not_after(), store.root_.not_after());
     store.signers_.push_back(std::move(s));

@@ -54,7 +54,7 @@ Verification verify_barcode(std::string_view barcode, const TrustStore& trust,
     return done(VerifyResult::untrusted_signer, why);
   if (claims->exp - claims->iat > kMaxCardValidity)
     return done(VerifyResult::untrusted_signer, "the card claims more than 3,653 days of validity");
-  if (!crypto::verify_es256(signer->cert.public_key(),
+  if (!signer->verifier->verify(
                             cose_sig_structure(cose->protected_bytes, cose->payload),
                             cose->signature))
     return done(VerifyResult::bad_signature, "the signature does not verify");

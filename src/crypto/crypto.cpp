@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cstring>
 #include <stdexcept>
 
 #include "sdc/file.h"
@@ -139,26 +140,66 @@ Bytes PrivateKey::public_key_der() const {
   return der;
 }
 
+namespace {
+
+// Writes one DER INTEGER for a 32-byte big-endian value.
+std::size_t der_integer(const std::uint8_t* v, std::uint8_t* out) {
+  std::size_t skip = 0;
+  while (skip < 31 && v[skip] == 0) ++skip;
+  const bool pad = (v[skip] & 0x80) != 0;
+  const std::size_t len = 32 - skip + (pad ? 1 : 0);
+  out[0] = 0x02;
+  out[1] = static_cast<std::uint8_t>(len);
+  std::size_t n = 2;
+  if (pad) out[n++] = 0;
+  std::memcpy(out + n, v + skip, 32 - skip);
+  return n + 32 - skip;
+}
+
+// r||s (64 bytes) as the DER ECDSA-Sig-Value OpenSSL verifies; at most 72 bytes.
+std::size_t raw_to_der(ByteView raw, std::uint8_t (&der)[72]) {
+  std::uint8_t body[70];
+  std::size_t n = der_integer(raw.data(), body);
+  n += der_integer(raw.data() + 32, body + n);
+  der[0] = 0x30;
+  der[1] = static_cast<std::uint8_t>(n);
+  std::memcpy(der + 2, body, n);
+  return n + 2;
+}
+
+}  // namespace
+
 bool verify_es256(EVP_PKEY* key, ByteView message, ByteView signature) {
   if (!key || signature.size() != 64) return false;
-  SigPtr sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(signature.data(), 32, nullptr);
-  BIGNUM* s = BN_bin2bn(signature.data() + 32, 32, nullptr);
-  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
-    return false;
-  }
-  std::uint8_t der[80];
-  std::uint8_t* p = der;
-  int der_len = i2d_ECDSA_SIG(sig.get(), nullptr);
-  if (der_len <= 0 || der_len > static_cast<int>(sizeof der)) return false;
-  i2d_ECDSA_SIG(sig.get(), &p);
+  std::uint8_t der[72];
+  std::size_t der_len = raw_to_der(signature, der);
   MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1)
     return false;
-  return EVP_DigestVerify(ctx.get(), der, static_cast<std::size_t>(der_len), message.data(),
-                          message.size()) == 1;
+  return EVP_DigestVerify(ctx.get(), der, der_len, message.data(), message.size()) == 1;
+}
+
+void Es256Verifier::CtxFree::operator()(evp_pkey_ctx_st* c) const { EVP_PKEY_CTX_free(c); }
+
+Result<Es256Verifier> Es256Verifier::create(EVP_PKEY* key) {
+  if (!is_p256(key)) return fail(Errc::crypto, "the key is not ECDSA P-256");
+  EVP_PKEY_CTX* raw = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
+  if (!raw) return fail(Errc::crypto, "cannot prepare the verification key");
+  Es256Verifier v;
+  v.ctx_.reset(raw, CtxFree{});
+  if (EVP_PKEY_verify_init(raw) != 1 || EVP_PKEY_CTX_set_signature_md(raw, EVP_sha256()) != 1)
+    return fail(Errc::crypto, "cannot prepare the verification key");
+  return v;
+}
+
+bool Es256Verifier::verify(ByteView message, ByteView signature) const {
+  if (!ctx_ || signature.size() != 64) return false;
+  std::uint8_t der[72];
+  std::size_t der_len = raw_to_der(signature, der);
+  Digest digest = sha256(message);
+  std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(EVP_PKEY_CTX_dup(ctx_.get()));
+  if (!ctx) return false;
+  return EVP_PKEY_verify(ctx.get(), der, der_len, digest.data(), digest.size()) == 1;
 }
 
 Result<Certificate> Certificate::from_pem(std::string_view pem) {
