@@ -45,7 +45,8 @@ TEST(CborReader, RefusesDuplicateKeysAnywhere) {
   EXPECT_FALSE(Reader(hex("a201010102")).skip());
   EXPECT_FALSE(Reader(hex("81a2616101616102")).skip());  // nested, text keys
   EXPECT_TRUE(Reader(hex("a201010202")).skip());
-  Reader r(hex("a201010102"));
+  const Bytes dup = hex("a201010102");
+  Reader r(dup);
   auto n = r.read_map();
   EXPECT_FALSE(r.check_unique_keys(*n));
 }
