@@ -249,7 +249,8 @@ TEST(RenderTest, ConcurrentRendersMatchSequentialOnes) {
 }
 
 TEST(RenderTest, PdfHasTwoPagesThatPopplerReadsAndRenders) {
-  if (!have_tool("pdfinfo") || !have_tool("pdftoppm")) GTEST_SKIP() << "poppler-utils missing";
+  ASSERT_TRUE(have_tool("pdfinfo") && have_tool("pdftoppm"))
+      << "poppler-utils is missing: scripts/setup.sh --test installs it";
   const fs::path dir = temp_dir("pdf");
   RenderOptions plain;
   plain.png = false;
