@@ -13,15 +13,6 @@ namespace {
 using sqlite::Db;
 using sqlite::Stmt;
 
-constexpr const char* kHolderColumns =
-    "id, a_number_hash, name_dob_hash, identity, portrait, language, created_at, updated_at";
-constexpr const char* kCardColumns =
-    "document_number, holder_id, card_version, status_index, state, issued_at, expires_at, "
-    "barcode, state_reason, updated_at";
-constexpr const char* kCaseColumns =
-    "holder_id, seq, status, effective_date, reason, recorded_by, recorded_at";
-constexpr const char* kAuditColumns =
-    "seq, at, actor, role, action, holder_id, outcome, detail, prev_hash, hash";
 
 Error sqlite_error(sqlite3* db, std::string_view what) {
   return Error{Errc::io, "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db)};
