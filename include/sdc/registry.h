@@ -8,8 +8,11 @@
 //   registry/sqlite_store.h, registry/postgres_store.h   its two implementations
 //   registry/pii.h       encryption of personal data, lookup hashes
 //   registry/audit.h     the audit chain, checkpoints, verify_audit()
+//   registry/audit_batcher.h   group commit of the records of reads and
+//                        verifications, which are durable before the answer
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@
 #include "sdc/issuer.h"
 #include "sdc/pki.h"
 #include "sdc/registry/audit.h"
+#include "sdc/registry/audit_batcher.h"
 #include "sdc/registry/pii.h"
 #include "sdc/registry/store.h"
 #include "sdc/registry/types.h"
@@ -25,7 +29,7 @@
 namespace sdc::registry {
 
 struct RegistryOptions {
-  Store* store = nullptr;            // not owned; must outlive the Registry
+  Store* store = nullptr;             // not owned; must outlive the Registry
   const PiiCipher* cipher = nullptr;  // not owned
   const Signer* signer = nullptr;     // not owned
   IssuerSettings settings;
@@ -95,8 +99,7 @@ class Registry {
   Result<CardRecord> lift_suspension(const User& actor, const std::string& document_number,
                                      std::string_view reason);
   Result<CardRecord> get_card(const User& actor, const std::string& document_number);
-  Result<std::vector<CardRecord>> cards_of_holder(const User& actor,
-                                                  const std::string& holder_id);
+  Result<std::vector<CardRecord>> cards_of_holder(const User& actor, const std::string& holder_id);
   // Records that `actor` verified a card (outcome as the verifier saw it).
   Result<void> record_verification(const User& actor, const std::string& document_number,
                                    std::string_view outcome);
@@ -118,9 +121,24 @@ class Registry {
   Result<std::vector<AuditEvent>> audit_events(const User& actor, std::uint64_t from_seq,
                                                std::size_t limit);
 
+  // ---- Audit queries (auditors) ----
+  // The trail filtered by holder, by user and/or by time, one page at a
+  // time (AuditFilter::after); limit is clamped to 1..kMaxAuditPage. Only
+  // auditors; the query is itself audited, and a query about a holder is
+  // recorded as an access to that holder's record.
+  static constexpr std::size_t kMaxAuditPage = 1000;
+  Result<std::vector<AuditEvent>> audit_query(const User& actor, AuditFilter filter);
+
+  // The group commit of audit-only events (reads, verifications, refusals),
+  // for its counters.
+  const AuditBatcher& audit_batcher() const { return *batcher_; }
+  // ---- end of audit queries ----
+
  private:
-  explicit Registry(RegistryOptions o) : o_(std::move(o)) {}
+  explicit Registry(RegistryOptions o)
+      : o_(std::move(o)), batcher_(std::make_unique<AuditBatcher>(*o_.store)) {}
   RegistryOptions o_;
+  std::unique_ptr<AuditBatcher> batcher_;
 };
 
 }  // namespace sdc::registry

@@ -14,9 +14,9 @@ namespace sdc::cli {
 // Exit statuses shared by every command.
 enum Exit : int {
   kOk = 0,
-  kNegative = 1,  // a card that does not verify, a portrait refused
-  kUsage = 2,     // bad arguments or unreadable input
-  kUnchecked = 3, // authentic, but validity could not be checked
+  kNegative = 1,   // a card that does not verify, a portrait refused
+  kUsage = 2,      // bad arguments or unreadable input
+  kUnchecked = 3,  // authentic, but validity could not be checked
 };
 
 using Run = std::function<int()>;
@@ -40,5 +40,6 @@ void register_mrz(CLI::App& app);
 void register_demo(CLI::App& app);
 void register_portrait(CLI::App& app);  // portrait check
 void register_render(CLI::App& app);    // render, render-batch
+void register_audit(CLI::App& app);     // audit verify
 
 }  // namespace sdc::cli

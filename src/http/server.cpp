@@ -1,7 +1,14 @@
 #include "sdc/http/server.h"
 
+#include <fcntl.h>
 #include <httplib.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <sodium.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -16,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "http/accounts.h"
+#include "http/offices.h"
 #include "sdc/barcode.h"
 #include "sdc/bytes.h"
 #include "sdc/crypto.h"
@@ -23,6 +32,7 @@
 #include "sdc/pki.h"
 #include "sdc/registry/audit.h"
 #include "sdc/registry/pii.h"
+#include "sdc/registry/postgres_store.h"
 #include "sdc/registry/sqlite_store.h"
 #include "sdc/trust.h"
 #include "sdc/verify.h"
@@ -38,10 +48,6 @@ using registry::User;
 namespace {
 
 constexpr std::size_t kMaxBody = 1u << 20;
-constexpr UnixTime kSessionLifetime = 8 * 3600;
-constexpr int kMaxLoginFailures = 5;
-constexpr UnixTime kLockout = 15 * 60;
-constexpr std::size_t kMinPassword = 12;
 
 struct Paths {
   fs::path dir;
@@ -50,83 +56,8 @@ struct Paths {
   fs::path pii() const { return dir / "pii.keys"; }
   fs::path checkpoint_key() const { return dir / "checkpoint.key"; }
   fs::path checkpoints() const { return dir / "audit.checkpoints"; }
-  fs::path users() const { return dir / "users.json"; }
-  fs::path config() const { return dir / "config.json"; }
+  fs::path checkpoint_lock() const { return dir / "audit.checkpoints.lock"; }
 };
-
-std::string random_hex(std::size_t n) {
-  Bytes b(n);
-  crypto::system_random().fill(b);
-  return hex_encode(b);
-}
-
-std::string random_password() {
-  static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  std::string out;
-  for (int i = 0; i < 20; ++i)
-    out.push_back(kAlphabet[crypto::system_random().uniform(sizeof(kAlphabet) - 1)]);
-  return out;
-}
-
-Result<std::string> hash_password(const std::string& password) {
-  if (sodium_init() < 0) return fail(Errc::crypto, "libsodium did not initialise");
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-    return fail(Errc::limit, "password hashing ran out of memory");
-  return std::string(out);
-}
-
-bool check_password(const std::string& hash, const std::string& password) {
-  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
-}
-
-struct UserEntry {
-  User user;
-  std::string username;
-  std::string password_hash;
-};
-
-Result<std::vector<UserEntry>> load_users(const fs::path& path) {
-  auto text = read_file(path);
-  if (!text) return std::unexpected(text.error());
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.contains("users") || !j["users"].is_array())
-    return fail(Errc::parse, "users.json: not a users file");
-  std::vector<UserEntry> out;
-  for (const auto& u : j["users"]) {
-    if (!u.is_object()) return fail(Errc::parse, "users.json: bad entry");
-    auto role = registry::parse_role(u.value("role", ""));
-    if (!role) return std::unexpected(role.error());
-    UserEntry e;
-    e.user.id = u.value("id", "");
-    e.username = u.value("username", "");
-    e.user.display_name = e.username;
-    e.user.role = *role;
-    e.password_hash = u.value("password_hash", "");
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
-Result<void> save_users(const fs::path& path, const std::vector<UserEntry>& users) {
-  json arr = json::array();
-  for (const auto& u : users)
-    arr.push_back({{"id", u.user.id},
-                   {"username", u.username},
-                   {"role", registry::to_string(u.user.role)},
-                   {"password_hash", u.password_hash}});
-  json j = {{"users", arr}};
-  return write_file_atomic(path, j.dump(2) + "\n", FileMode::owner_only);
-}
-
-bool valid_username(const std::string& s) {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
-      return false;
-  return true;
-}
 
 // ---- problems (RFC 9457) ----
 
@@ -178,10 +109,12 @@ void problem(httplib::Response& res, int status, const std::string& detail,
 // Messages begin with the field's name ("sex: F, M or X",
 // "date_of_birth '...': no such month"); map it to the request's name.
 FieldError field_error(const std::string& message) {
-  static const char* const kFields[] = {
-      "a_number", "family_name", "given_names", "date_of_birth",  "sex",         "nationality",
-      "portrait", "contact",     "language",    "effective_date", "reason",      "status",
-      "username", "password",    "role",        "barcode",        "image_base64"};
+  static const char* const kFields[] = {"a_number", "family_name", "given_names", "date_of_birth",
+                                        "sex", "nationality", "portrait", "contact", "language",
+                                        "effective_date", "reason", "status", "username",
+                                        "password", "role", "barcode", "image_base64",
+                                        // accounts and offices
+                                        "disabled", "name", "address", "time_zone", "phone"};
   std::size_t n = 0;
   while (n < message.size() &&
          (std::islower(static_cast<unsigned char>(message[n])) || message[n] == '_'))
@@ -290,50 +223,136 @@ std::optional<std::string> str_field(const json& j, const char* name, httplib::R
   return it->get<std::string>();
 }
 
-struct Session {
-  Bytes token_hash;
-  User user;
-  UnixTime expires_at = 0;
+// ---- data folder, store, TLS, checkpoints ----
+
+Result<std::unique_ptr<registry::Store>> open_store(const Config& c, const Paths& p) {
+  if (c.store == StoreKind::postgres) {
+    registry::PostgresOptions po;
+    po.conninfo = c.postgres;
+    po.max_connections = static_cast<std::size_t>(c.threads);
+    return registry::open_postgres_store(po);
+  }
+  return registry::open_sqlite_store({p.db()});
+}
+
+// An exclusive flock(2) on a file, released when destroyed.
+class FileLock {
+ public:
+  static Result<FileLock> acquire(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(Errc::io, "cannot open " + path.string());
+    while (::flock(fd, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        ::close(fd);
+        return fail(Errc::io, "cannot lock " + path.string());
+      }
+    }
+    return FileLock(fd);
+  }
+  FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
 };
 
-struct Throttle {
-  int failures = 0;
-  UnixTime locked_until = 0;
-};
+// Several sdcd may write checkpoints into one data folder: under the lock,
+// each reads the chain's head and appends, so lines stay in chain order.
+Result<void> checkpoint_audit(registry::Store& store, const Paths& p,
+                              const registry::CheckpointKey& key, UnixTime now) {
+  auto lock = FileLock::acquire(p.checkpoint_lock());
+  if (!lock) return std::unexpected(lock.error());
+  auto r = registry::write_audit_checkpoint(store, p.checkpoints(), key, now);
+  if (!r) return std::unexpected(r.error());
+  return {};
+}
 
-Result<json> load_config(const Paths& p) {
-  auto text = read_file(p.config());
-  if (!text) return std::unexpected(text.error());
-  auto j = json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    return fail(Errc::parse, "config.json: not a JSON object");
-  return j;
+// The key must be the owner's alone: refuse one that group or others may read.
+Result<void> check_tls_key_mode(const fs::path& key) {
+  struct stat st {};
+  if (::stat(key.c_str(), &st) != 0)
+    return fail(Errc::io, "tls_key " + key.string() + ": cannot read it");
+  if (!S_ISREG(st.st_mode)) return fail(Errc::io, "tls_key " + key.string() + ": not a file");
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return fail(Errc::invalid_argument, "tls_key " + key.string() +
+                                            ": group or others may access it (mode " + mode +
+                                            "); chmod 600 it");
+  }
+  return {};
+}
+
+// Plain HTTP, or HTTPS (TLS 1.2 or newer) with the configured certificate
+// chain and key.
+Result<std::unique_ptr<httplib::Server>> make_listener(const Config& c) {
+  if (!c.tls()) return std::make_unique<httplib::Server>();
+  if (auto m = check_tls_key_mode(c.tls_key); !m) return std::unexpected(m.error());
+  std::string why;
+  auto setup = [&](SSL_CTX& ctx) -> bool {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(&ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_use_certificate_chain_file(&ctx, c.tls_cert.c_str()) != 1) {
+      why = "tls_cert " + c.tls_cert.string() + ": not a readable PEM certificate chain";
+      return false;
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_file(c.tls_key.c_str(), "r"), BIO_free);
+    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+        bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr,
+        EVP_PKEY_free);
+    if (!key) {
+      why = "tls_key " + c.tls_key.string() + ": not a readable PEM private key";
+      return false;
+    }
+    if (SSL_CTX_use_PrivateKey(&ctx, key.get()) != 1 || SSL_CTX_check_private_key(&ctx) != 1) {
+      why = "tls_key " + c.tls_key.string() + " does not belong to tls_cert " + c.tls_cert.string();
+      return false;
+    }
+    return true;
+  };
+  auto server = std::make_unique<httplib::SSLServer>(setup);
+  ERR_clear_error();
+  if (!server->is_valid()) return fail(Errc::crypto, why.empty() ? "TLS setup failed" : why);
+  return std::unique_ptr<httplib::Server>(std::move(server));
 }
 
 }  // namespace
 
 bool data_dir_initialised(const fs::path& dir) {
-  return fs::exists(Paths{dir}.config());
+  return fs::exists(default_config_path(dir));
 }
 
-Result<InitResult> init_data_dir(const InitOptions& o) {
-  Paths p{o.data_dir};
+namespace {
+
+// init_data_dir's work once the settings are checked; the caller removes
+// what was made if this fails. The settings file is written last: a folder
+// without it is not an initialised one.
+Result<InitResult> init_folder(const InitOptions& o, const Config& config, const Paths& p) {
   std::error_code ec;
-  if (fs::exists(p.dir, ec) && !fs::is_empty(p.dir, ec))
-    return fail(Errc::conflict, "data folder " + p.dir.string() + " exists and is not empty");
   fs::create_directories(p.dir, ec);
   if (ec) return fail(Errc::io, "cannot create " + p.dir.string() + ": " + ec.message());
   fs::permissions(p.dir, fs::perms::owner_all, ec);
-  if (!valid_username(o.admin))
-    return fail(Errc::invalid_argument, "admin: letters, digits, . - _");
-  std::string base = o.base_url;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0)
-    return fail(Errc::invalid_argument, "base-url: must start with http:// or https://");
+
+  auto store = open_store(config, p);
+  if (!store) return std::unexpected(store.error());
+  if (config.store == StoreKind::postgres) {
+    auto version = (*store)->schema_version();
+    if (!version) return std::unexpected(version.error());
+    if (*version > 0)
+      return fail(Errc::conflict,
+                  "the PostgreSQL database already holds a registry: to serve it from "
+                  "another sdcd, copy the data folder of the sdcd that created it (its keys "
+                  "seal the data); to start afresh, give an empty database");
+  }
+  if (auto r = (*store)->migrate(); !r) return std::unexpected(r.error());
 
   SystemClock clock;
   PkiOptions po;
-  po.settings.status_uri = base + "/status/validity";
+  po.settings.status_uri = config.status_uri();
   fs::create_directories(p.pki(), ec);
   if (auto r = pki_init(PkiFolder(p.pki()), po, clock.now()); !r) return std::unexpected(r.error());
 
@@ -343,35 +362,48 @@ Result<InitResult> init_data_dir(const InitOptions& o) {
   if (!ck) return std::unexpected(ck.error());
   if (auto r = ck->save(p.checkpoint_key()); !r) return std::unexpected(r.error());
 
-  auto store = registry::open_sqlite_store({p.db()});
-  if (!store) return std::unexpected(store.error());
-  if (auto r = (*store)->migrate(); !r) return std::unexpected(r.error());
-
+  // The first administrator: an account in the database (schema v2).
   InitResult out;
   out.admin_password = random_password();
-  auto hash = hash_password(out.admin_password);
-  if (!hash) return std::unexpected(hash.error());
-  UserEntry admin{{"u-" + random_hex(8), o.admin, Role::administrator}, o.admin, *hash};
-  if (auto r = (*store)->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
-        if (auto u = tx.upsert_user(admin.user); !u) return std::unexpected(u.error());
-        return true;
-      });
+  Accounts accounts(**store, clock);
+  if (auto r = accounts.create(o.admin, out.admin_password, Role::administrator); !r)
+    return std::unexpected(r.error());
+
+  if (auto r = write_file_atomic(default_config_path(p.dir), render_config(config),
+                                 FileMode::owner_only);
       !r)
     return std::unexpected(r.error());
-  if (auto r = save_users(p.users(), {admin}); !r) return std::unexpected(r.error());
-
-  json cfg = {{"base_url", base},        {"status_uri", po.settings.status_uri},
-              {"listen", o.listen},      {"status_list_size", o.status_list_size},
-              {"status_list_ttl", 3600}, {"openapi_path", ""}};
-  if (auto r = write_file_atomic(p.config(), cfg.dump(2) + "\n"); !r)
-    return std::unexpected(r.error());
   return out;
+}
+
+}  // namespace
+
+Result<InitResult> init_data_dir(const InitOptions& o) {
+  Paths p{o.data_dir};
+  Config config = o.config;
+  while (!config.base_url.empty() && config.base_url.back() == '/') config.base_url.pop_back();
+  if (auto v = validate_config(config); !v) return std::unexpected(v.error());
+  if (!valid_username(o.admin))
+    return fail(Errc::invalid_argument, "admin: letters, digits, . - _");
+  std::error_code ec;
+  const bool existed = fs::exists(p.dir, ec);
+  if (existed && !fs::is_empty(p.dir, ec))
+    return fail(Errc::conflict, "data folder " + p.dir.string() + " exists and is not empty");
+  auto r = init_folder(o, config, p);
+  if (!r) {  // leave nothing half-made behind
+    if (existed) {
+      for (const auto& entry : fs::directory_iterator(p.dir, ec)) fs::remove_all(entry.path(), ec);
+    } else {
+      fs::remove_all(p.dir, ec);
+    }
+  }
+  return r;
 }
 
 struct Server::Impl {
   Paths paths;
   ServeOptions options;
-  json config;
+  Config config;
   SystemClock clock;
   std::unique_ptr<registry::Store> store;
   std::unique_ptr<registry::PiiCipher> cipher;
@@ -381,16 +413,10 @@ struct Server::Impl {
   std::optional<TrustStore> trust;
   std::string root_pem, signers_pem, openapi;
   std::uint64_t ttl = 3600;
-  httplib::Server http;
+  std::unique_ptr<httplib::Server> http;  // httplib::SSLServer with TLS
 
-  std::mutex users_mu;
-  std::vector<UserEntry> users;
-  std::string dummy_hash;
-
-  std::mutex sessions_mu;
-  std::map<std::string, Session> sessions;  // hex(SHA-256(token))
-  std::map<std::string, Throttle> throttles;
-  std::counting_semaphore<2> login_slots{2};
+  // Accounts, sessions and login throttling live in the database.
+  std::unique_ptr<Accounts> accounts;
 
   std::mutex metrics_mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (method route, status)
@@ -409,21 +435,16 @@ struct Server::Impl {
       problem(res, 401, "a bearer token is required");
       return std::nullopt;
     }
-    auto token = h.substr(7);
-    auto digest = crypto::sha256(as_bytes(token));
-    Bytes hash(digest.begin(), digest.end());
-    std::lock_guard lock(sessions_mu);
-    auto it = sessions.find(hex_encode(hash));
-    if (it == sessions.end() || !constant_time_equal(it->second.token_hash, hash)) {
+    auto user = accounts->authenticate(std::string_view(h).substr(7));
+    if (!user) {
+      error_response(res, user.error());
+      return std::nullopt;
+    }
+    if (!*user) {
       problem(res, 401, "the token is unknown, expired or revoked");
       return std::nullopt;
     }
-    if (it->second.expires_at <= clock.now()) {
-      sessions.erase(it);
-      problem(res, 401, "the token is unknown, expired or revoked");
-      return std::nullopt;
-    }
-    return it->second.user;
+    return std::move(**user);
   }
 
   using Authed = std::function<void(const httplib::Request&, httplib::Response&, const User&)>;
@@ -458,26 +479,31 @@ struct Server::Impl {
   }
 
   void get(const std::string& route, const std::string& pattern, Plain h) {
-    http.Get(pattern, wrap("GET", route, std::move(h)));
+    http->Get(pattern, wrap("GET", route, std::move(h)));
   }
   void post(const std::string& route, const std::string& pattern, Plain h) {
-    http.Post(pattern, wrap("POST", route, std::move(h)));
+    http->Post(pattern, wrap("POST", route, std::move(h)));
   }
   void put(const std::string& route, const std::string& pattern, Plain h) {
-    http.Put(pattern, wrap("PUT", route, std::move(h)));
+    http->Put(pattern, wrap("PUT", route, std::move(h)));
   }
   void patch(const std::string& route, const std::string& pattern, Plain h) {
-    http.Patch(pattern, wrap("PATCH", route, std::move(h)));
+    http->Patch(pattern, wrap("PATCH", route, std::move(h)));
   }
 
   void routes();
   Result<User> add_user_impl(const std::string& username, const std::string& password, Role role);
+  void account_and_office_routes();
   void login(const httplib::Request& req, httplib::Response& res);
   void verify(const httplib::Request& req, httplib::Response& res, const User& user);
   std::optional<registry::HolderInput> holder_input(const json& j, httplib::Response& res,
                                                     const registry::HolderInput* base);
   void card_change(const httplib::Request& req, httplib::Response& res, const User& user,
                    const std::string& what);
+  // ---- audit trail (auditors) ----
+  // The query's filter from GET /v1/audit's parameters, or the first bad one.
+  static std::expected<registry::AuditFilter, FieldError> audit_filter(const httplib::Request& req);
+  // ---- end of audit trail ----
 };
 
 void Server::Impl::login(const httplib::Request& req, httplib::Response& res) {
@@ -487,52 +513,18 @@ void Server::Impl::login(const httplib::Request& req, httplib::Response& res) {
   if (!username) return;
   auto password = str_field(*j, "password", res);
   if (!password) return;
-  UnixTime now = clock.now();
-  {
-    std::lock_guard lock(sessions_mu);
-    auto& t = throttles[*username];
-    if (t.locked_until > now) {
-      res.set_header("Retry-After", std::to_string(t.locked_until - now));
-      return problem(res, 429, "too many failed logins; try again later");
-    }
+  auto r = accounts->login(*username, *password);
+  if (!r) return error_response(res, r.error());
+  if (r->outcome == Accounts::LoginOutcome::locked) {
+    res.set_header("Retry-After", std::to_string(r->retry_after));
+    return problem(res, 429, "too many failed logins; try again later");
   }
-  std::optional<UserEntry> entry;
-  {
-    std::lock_guard lock(users_mu);
-    for (const auto& u : users)
-      if (u.username == *username) entry = u;
-  }
-  bool ok;
-  {
-    login_slots.acquire();
-    ok = check_password(entry ? entry->password_hash : dummy_hash, *password) && entry;
-    login_slots.release();
-  }
-  std::lock_guard lock(sessions_mu);
-  // Keep the maps bounded: drop expired sessions and lapsed throttles.
-  if (sessions.size() + throttles.size() > 4096) {
-    std::erase_if(sessions, [now](const auto& kv) { return kv.second.expires_at <= now; });
-    std::erase_if(throttles, [now](const auto& kv) { return kv.second.locked_until <= now; });
-  }
-  if (!ok) {
-    auto& t = throttles[*username];
-    if (++t.failures >= kMaxLoginFailures) {
-      t.failures = 0;
-      t.locked_until = now + kLockout;
-    }
+  if (r->outcome != Accounts::LoginOutcome::ok)
     return problem(res, 401, "wrong username or password");
-  }
-  throttles.erase(*username);
-  Bytes token(32);
-  crypto::system_random().fill(token);
-  std::string token_text = hex_encode(token);
-  auto digest = crypto::sha256(as_bytes(token_text));
-  Session s{Bytes(digest.begin(), digest.end()), entry->user, now + kSessionLifetime};
-  sessions[hex_encode(s.token_hash)] = s;
   send_json(res, 200,
-            {{"token", token_text},
-             {"expires_at", format_time(s.expires_at)},
-             {"role", registry::to_string(entry->user.role)}});
+            {{"token", r->token},
+             {"expires_at", format_time(r->expires_at)},
+             {"role", registry::to_string(r->role)}});
 }
 
 std::optional<registry::HolderInput> Server::Impl::holder_input(const json& j,
@@ -631,8 +623,10 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
     out["holder"] = hj;
     out["issued_at"] = format_time(v.claims->iat);
     out["expires_at"] = format_time(v.claims->exp);
-    // Online extras, audited by the registry.
-    (void)reg->record_verification(user, h.document_number, result);
+    // Online extras, audited by the registry. Nothing is answered unless
+    // the verification's audit record is durable.
+    if (auto a = reg->record_verification(user, h.document_number, result); !a)
+      return error_response(res, a.error());
     if (registry::allowed(user.role, Action::read_case_status)) {
       if (auto card = reg->get_card(user, h.document_number)) {
         if (auto cs = reg->get_case_status(user, card->holder_id)) {
@@ -643,6 +637,69 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
   }
   send_json(res, 200, out);
 }
+
+// ---- audit trail (auditors) ----
+
+std::expected<registry::AuditFilter, FieldError> Server::Impl::audit_filter(
+    const httplib::Request& req) {
+  registry::AuditFilter f;
+  f.order = registry::AuditFilter::Order::newest_first;
+  f.limit = 100;
+  auto bad = [](const char* field, const char* why) {
+    return std::unexpected(FieldError{field, why});
+  };
+  auto whole = [](const std::string& s, std::uint64_t& out) {
+    if (s.empty() || s.size() > 19) return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return true;
+  };
+  for (const auto& [name, value] : req.params) {
+    static const char* const kKnown[] = {"holder", "user", "from", "to", "after", "limit", "order"};
+    if (std::find_if(std::begin(kKnown), std::end(kKnown),
+                     [&](const char* k) { return name == k; }) == std::end(kKnown))
+      return std::unexpected(FieldError{name, "unknown parameter"});
+  }
+  if (req.has_param("holder")) {
+    f.holder_id = req.get_param_value("holder");
+    bool hex = f.holder_id.size() == 32 &&
+               std::all_of(f.holder_id.begin(), f.holder_id.end(),
+                           [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+    if (!hex) return bad("holder", "a holder id: 32 hexadecimal digits");
+  }
+  if (req.has_param("user")) {
+    f.actor = req.get_param_value("user");
+    if (!valid_username(f.actor)) return bad("user", "a user id: letters, digits, '.', '-', '_'");
+  }
+  for (const char* which : {"from", "to"}) {
+    if (!req.has_param(which)) continue;
+    auto t = parse_time(req.get_param_value(which));
+    if (!t) return bad(which, "a time: RFC 3339 (2026-01-31T00:00:00Z) or seconds since 1970");
+    (std::string_view(which) == "from" ? f.from : f.to) = *t;
+  }
+  if (f.from && f.to && *f.from >= *f.to) return bad("to", "must be later than from");
+  if (req.has_param("after") && !whole(req.get_param_value("after"), f.after))
+    return bad("after", "a sequence number (next_after of the previous page)");
+  if (req.has_param("limit")) {
+    std::uint64_t n = 0;
+    if (!whole(req.get_param_value("limit"), n) || n < 1 || n > registry::Registry::kMaxAuditPage)
+      return bad("limit", "a whole number from 1 to 1000");
+    f.limit = static_cast<std::size_t>(n);
+  }
+  if (req.has_param("order")) {
+    auto o = req.get_param_value("order");
+    if (o == "oldest")
+      f.order = registry::AuditFilter::Order::oldest_first;
+    else if (o != "newest")
+      return bad("order", "newest or oldest");
+  }
+  return f;
+}
+
+// ---- end of audit trail ----
 
 void Server::Impl::card_change(const httplib::Request& req, httplib::Response& res,
                                const User& user, const std::string& what) {
@@ -737,10 +794,8 @@ void Server::Impl::routes() {
        [this](const httplib::Request& req, httplib::Response& res) { login(req, res); });
   post("/v1/logout", "/v1/logout",
        authed([this](const httplib::Request& req, httplib::Response& res, const User&) {
-         auto token = req.get_header_value("Authorization").substr(7);
-         auto d = crypto::sha256(as_bytes(token));
-         std::lock_guard lock(sessions_mu);
-         sessions.erase(hex_encode(ByteView(d.data(), d.size())));
+         auto r = accounts->logout(req.get_header_value("Authorization").substr(7));
+         if (!r) return error_response(res, r.error());
          res.status = 204;
        }));
   post("/v1/verify", "/v1/verify",
@@ -858,6 +913,37 @@ void Server::Impl::routes() {
         for (const auto& e : *r) arr.push_back(case_json(e));
         send_json(res, 200, {{"entries", arr}});
       }));
+  // ---- audit trail (auditors) ----
+  get("/v1/audit", "/v1/audit",
+      authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
+        auto filter = audit_filter(req);
+        // A refusal is itself audited by the registry, whatever was asked.
+        if (!registry::allowed(u.role, Action::read_audit)) {
+          auto refused = reg->audit_query(u, filter ? *filter : registry::AuditFilter{});
+          return error_response(res, refused ? Error{Errc::forbidden, ""} : refused.error());
+        }
+        if (!filter) {
+          std::string detail = filter.error().field + ": " + filter.error().message;
+          return problem(res, 400, detail, {filter.error()});
+        }
+        auto events = reg->audit_query(u, *filter);
+        if (!events) return error_response(res, events.error());
+        json arr = json::array();
+        for (const auto& e : *events)
+          arr.push_back({{"seq", e.seq},
+                         {"at", format_time(e.at)},
+                         {"user", e.actor},
+                         {"role", e.role},
+                         {"action", e.action},
+                         {"holder_id", e.holder_id},
+                         {"outcome", e.outcome},
+                         {"detail", e.detail}});
+        json out = {{"events", arr}};
+        // A full page may have more after it: pass next_after as `after`.
+        out["next_after"] = events->size() == filter->limit ? json(events->back().seq) : json();
+        send_json(res, 200, out);
+      }));
+  // ---- end of audit trail ----
   post("/v1/users", "/v1/users",
        authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
          if (!registry::allowed(u.role, Action::manage_users))
@@ -878,46 +964,114 @@ void Server::Impl::routes() {
              res, 201,
              {{"id", made->id}, {"username", *name}, {"role", registry::to_string(made->role)}});
        }));
+  account_and_office_routes();
 }
+
+// ---- accounts and offices ----
+
+namespace {
+
+json account_json(const registry::AccountRow& a) {
+  return {{"id", a.user_id},
+          {"username", a.username},
+          {"role", registry::to_string(a.role)},
+          {"disabled", a.disabled},
+          {"created_at", format_time(a.created_at)},
+          {"updated_at", format_time(a.updated_at)}};
+}
+
+json office_json(const registry::OfficeRow& o) {
+  return {{"id", o.id},
+          {"name", o.name},
+          {"address", o.address},
+          {"time_zone", o.time_zone},
+          {"phone", o.phone},
+          {"created_at", format_time(o.created_at)},
+          {"updated_at", format_time(o.updated_at)}};
+}
+
+}  // namespace
+
+// Users and offices are the administrator's (DESIGN.md: "users, roles,
+// offices, keys"); auditors may read the users. Every signed-in role may
+// read the offices: they are where holders report.
+void Server::Impl::account_and_office_routes() {
+  const std::string kUsername = "([A-Za-z0-9._-]{1,64})";
+
+  get("/v1/users", "/v1/users",
+      authed([this](const httplib::Request&, httplib::Response& res, const User& u) {
+        if (!registry::allowed(u.role, Action::read_users))
+          return problem(res, 403, "your role may not do this");
+        auto all = accounts->list();
+        if (!all) return error_response(res, all.error());
+        json arr = json::array();
+        for (const auto& a : *all) arr.push_back(account_json(a));
+        send_json(res, 200, {{"users", arr}});
+      }));
+  patch("/v1/users/{username}", "/v1/users/" + kUsername,
+        authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
+          if (!registry::allowed(u.role, Action::manage_users))
+            return problem(res, 403, "your role may not do this");
+          auto j = body_object(req, res);
+          if (!j) return;
+          for (auto it = j->begin(); it != j->end(); ++it)
+            if (it.key() != "disabled")
+              return problem(res, 400, it.key() + ": unknown field", {{it.key(), "unknown field"}});
+          auto d = j->find("disabled");
+          if (d == j->end() || !d->is_boolean())
+            return problem(res, 400, "disabled: expected true or false",
+                           {{"disabled", "expected true or false"}});
+          auto r = accounts->set_disabled(req.matches[1], d->get<bool>(), u);
+          if (!r) return error_response(res, r.error());
+          send_json(res, 200, account_json(*r));
+        }));
+  get("/v1/offices", "/v1/offices",
+      authed([this](const httplib::Request&, httplib::Response& res, const User&) {
+        auto all = list_offices(*store);
+        if (!all) return error_response(res, all.error());
+        json arr = json::array();
+        for (const auto& o : *all) arr.push_back(office_json(o));
+        send_json(res, 200, {{"offices", arr}});
+      }));
+  post("/v1/offices", "/v1/offices",
+       authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
+         if (!registry::allowed(u.role, Action::manage_users))
+           return problem(res, 403, "your role may not do this");
+         auto j = body_object(req, res);
+         if (!j) return;
+         for (auto it = j->begin(); it != j->end(); ++it) {
+           const std::string& k = it.key();
+           if (k != "name" && k != "address" && k != "time_zone" && k != "phone")
+             return problem(res, 400, k + ": unknown field", {{k, "unknown field"}});
+         }
+         OfficeInput in;
+         auto name = str_field(*j, "name", res);
+         if (!name) return;
+         auto address = str_field(*j, "address", res, false);
+         if (!address) return;
+         auto tz = str_field(*j, "time_zone", res);
+         if (!tz) return;
+         auto phone = str_field(*j, "phone", res, false);
+         if (!phone) return;
+         in = {*name, *address, *tz, *phone};
+         auto r = create_office(*store, in, clock.now());
+         if (!r) return error_response(res, r.error());
+         send_json(res, 201, office_json(*r));
+       }));
+}
+
+// ---- end of accounts and offices ----
 
 Result<User> Server::Impl::add_user_impl(const std::string& username, const std::string& password,
                                          Role role) {
-  if (!valid_username(username))
-    return fail(Errc::invalid_argument, "username: 1 to 64 letters, digits, '.', '-' or '_'");
-  if (password.size() < kMinPassword || password.size() > 1024)
-    return fail(Errc::invalid_argument, "password: 12 to 1024 characters");
-  {
-    std::lock_guard lock(users_mu);
-    for (const auto& u : users)
-      if (u.username == username) return fail(Errc::conflict, "username: already taken");
-  }
-  login_slots.acquire();
-  auto hash = hash_password(password);
-  login_slots.release();
-  if (!hash) return std::unexpected(hash.error());
-  UserEntry e{{"u-" + random_hex(8), username, role}, username, *hash};
-  if (auto r = store->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
-        if (auto x = tx.upsert_user(e.user); !x) return std::unexpected(x.error());
-        return true;
-      });
-      !r)
-    return std::unexpected(r.error());
-  std::lock_guard lock(users_mu);
-  for (const auto& u : users)
-    if (u.username == username) return fail(Errc::conflict, "username: already taken");
-  auto next = users;
-  next.push_back(e);
-  if (auto r = save_users(paths.users(), next); !r) return std::unexpected(r.error());
-  users = std::move(next);
-  return e.user;
+  return accounts->create(username, password, role);
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() {
   if (impl_ && impl_->checkpoint_key && impl_->store)
-    (void)registry::write_audit_checkpoint(*impl_->store, impl_->paths.checkpoints(),
-                                           *impl_->checkpoint_key, impl_->clock.now());
+    (void)checkpoint_audit(*impl_->store, impl_->paths, *impl_->checkpoint_key, impl_->clock.now());
 }
 
 Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
@@ -925,10 +1079,16 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->paths = Paths{options.data_dir};
   impl->options = options;
-  auto cfg = load_config(impl->paths);
+  auto file = load_config_file(options.config_file.empty() ? default_config_path(options.data_dir)
+                                                           : options.config_file);
+  if (!file) return std::unexpected(file.error());
+  auto cfg = resolve_config(*file, options.overrides);
   if (!cfg) return std::unexpected(cfg.error());
   impl->config = *cfg;
-  auto store = registry::open_sqlite_store({impl->paths.db()});
+  auto listener = make_listener(impl->config);
+  if (!listener) return std::unexpected(listener.error());
+  impl->http = std::move(*listener);
+  auto store = open_store(impl->config, impl->paths);
   if (!store) return std::unexpected(store.error());
   impl->store = std::move(*store);
   if (auto r = impl->store->migrate(); !r) return std::unexpected(r.error());
@@ -944,6 +1104,11 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   impl->signer = std::make_unique<Signer>(std::move(*signer));
   auto settings = load_settings(pki);
   if (!settings) return std::unexpected(settings.error());
+  if (settings->status_uri != impl->config.status_uri())
+    return fail(Errc::invalid_argument,
+                "base_url " + impl->config.base_url + " does not match the status uri the cards " +
+                    "carry (" + settings->status_uri + ", pki/issuer.json): base_url is fixed " +
+                    "when the data folder is made");
   auto root = read_file(pki.root_cert());
   if (!root) return std::unexpected(root.error());
   auto bundle = read_file(pki.bundle());
@@ -954,12 +1119,12 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   if (!trust) return std::unexpected(trust.error());
   impl->trust = std::move(*trust);
   impl->openapi = options.openapi_yaml;
-  if (auto path = impl->config.value("openapi_path", std::string()); !path.empty()) {
+  if (const auto& path = impl->config.openapi_path; !path.empty()) {
     auto text = read_file(path);
     if (!text) return std::unexpected(text.error());
     impl->openapi = *text;
   }
-  impl->ttl = impl->config.value("status_list_ttl", std::uint64_t{3600});
+  impl->ttl = impl->config.status_list_ttl;
 
   registry::RegistryOptions ro;
   ro.store = impl->store.get();
@@ -968,24 +1133,21 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   ro.settings = *settings;
   ro.clock = &impl->clock;
   ro.random = &crypto::system_random();
-  ro.status_list_size = impl->config.value("status_list_size", kDefaultStatusListSize);
+  ro.status_list_size = impl->config.status_list_size;
+  ro.card_valid_days = impl->config.card_validity_days;
   ro.status_list_ttl = impl->ttl;
   auto reg = registry::Registry::create(ro);
   if (!reg) return std::unexpected(reg.error());
   impl->reg.emplace(std::move(*reg));
 
-  auto users = load_users(impl->paths.users());
-  if (!users) return std::unexpected(users.error());
-  impl->users = std::move(*users);
-  auto dummy = hash_password(random_hex(16));
-  if (!dummy) return std::unexpected(dummy.error());
-  impl->dummy_hash = *dummy;
+  impl->accounts = std::make_unique<Accounts>(*impl->store, impl->clock);
+  if (auto r = impl->accounts->prepare(); !r) return std::unexpected(r.error());
 
-  auto& s = impl->http;
+  auto& s = *impl->http;
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1000);
   s.set_payload_max_length(kMaxBody);
-  const int threads = options.threads > 0 ? options.threads : 16;
+  const int threads = impl->config.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   Impl* self = impl.get();
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -1010,13 +1172,19 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
 
 Result<int> Server::bind(const std::string& host, int port) {
   if (port == 0) {
-    int p = impl_->http.bind_to_any_port(host);
+    int p = impl_->http->bind_to_any_port(host);
     if (p <= 0) return fail(Errc::io, "cannot bind " + host);
     return p;
   }
-  if (!impl_->http.bind_to_port(host, port))
+  if (!impl_->http->bind_to_port(host, port))
     return fail(Errc::io, "cannot bind " + host + ":" + std::to_string(port));
   return port;
+}
+
+Result<int> Server::bind() {
+  auto listen = parse_listen(impl_->config.listen);
+  if (!listen) return std::unexpected(listen.error());
+  return bind(listen->host, listen->port);
 }
 
 // Serves; meanwhile a checkpoint of the audit chain is signed every five
@@ -1028,13 +1196,13 @@ bool Server::run() {
   std::thread checkpointer([&] {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) {
-      auto r = registry::write_audit_checkpoint(*impl_->store, impl_->paths.checkpoints(),
-                                                *impl_->checkpoint_key, impl_->clock.now());
+      auto r =
+          checkpoint_audit(*impl_->store, impl_->paths, *impl_->checkpoint_key, impl_->clock.now());
       if (!r)
         std::fprintf(stderr, "sdcd: audit checkpoint failed: %s\n", r.error().message.c_str());
     }
   });
-  bool ok = impl_->http.listen_after_bind();
+  bool ok = impl_->http->listen_after_bind();
   {
     std::lock_guard lock(mu);
     done = true;
@@ -1044,24 +1212,28 @@ bool Server::run() {
   return ok;
 }
 void Server::stop() {
-  impl_->http.stop();
+  impl_->http->stop();
 }
 bool Server::running() const {
-  return impl_->http.is_running();
+  return impl_->http->is_running();
 }
 
 Result<User> Server::add_user(const std::string& username, const std::string& password, Role role) {
   return impl_->add_user_impl(username, password, role);
 }
 
+Result<registry::OfficeRow> Server::add_office(const std::string& name, const std::string& address,
+                                               const std::string& time_zone,
+                                               const std::string& phone) {
+  return create_office(*impl_->store, OfficeInput{name, address, time_zone, phone},
+                       impl_->clock.now());
+}
+
 registry::Registry& Server::registry() {
   return *impl_->reg;
 }
-const std::string& Server::configured_listen() const {
-  static const std::string fallback = "127.0.0.1:8080";
-  auto it = impl_->config.find("listen");
-  if (it == impl_->config.end() || !it->is_string()) return fallback;
-  return it->get_ref<const std::string&>();
+const Config& Server::config() const {
+  return impl_->config;
 }
 
 }  // namespace sdc::http

@@ -15,8 +15,15 @@ constexpr std::string_view kPlaceholderDocument = "000000000";
 // What the audit record of one call says beyond actor and action; the
 // operation fills in what it learns (the holder a lookup found).
 struct Note {
+  Note() = default;
+  Note(std::string holder, std::string what)
+      : holder_id(std::move(holder)), detail(std::move(what)) {}
+
   std::string holder_id;
   std::string detail;
+  // Further holders the call showed (a search with several matches): each
+  // gets a record of its own, so that every holder's trail is complete.
+  std::vector<std::string> more_holders;
 };
 
 std::string outcome_of(const Error& e) {
@@ -94,11 +101,15 @@ CardRecord card_view_for(Role role, CardRecord c) {
 // The registry's private helpers, with access to its options.
 struct RegistryOps {
   const RegistryOptions& o;
+  AuditBatcher* batcher;
 
   HolderRow seal(const HolderRecord& r) const {
-    nlohmann::json j = {{"a_number", r.a_number},       {"family_name", r.family_name},
-                        {"given_names", r.given_names}, {"date_of_birth", r.date_of_birth},
-                        {"sex", r.sex},                 {"nationality", r.nationality},
+    nlohmann::json j = {{"a_number", r.a_number},
+                        {"family_name", r.family_name},
+                        {"given_names", r.given_names},
+                        {"date_of_birth", r.date_of_birth},
+                        {"sex", r.sex},
+                        {"nationality", r.nationality},
                         {"contact", r.contact}};
     std::string identity = j.dump();
     HolderRow row;
@@ -163,9 +174,12 @@ struct RegistryOps {
     auto reason = o.cipher->open(row.sealed_reason, row.holder_id,
                                  "case_status_reason/" + std::to_string(row.seq));
     if (!reason) return std::unexpected(reason.error());
-    return CaseStatusEntry{row.holder_id,      row.seq,
-                           row.status,         row.effective_date,
-                           std::string(as_chars(*reason)), row.recorded_by,
+    return CaseStatusEntry{row.holder_id,
+                           row.seq,
+                           row.status,
+                           row.effective_date,
+                           std::string(as_chars(*reason)),
+                           row.recorded_by,
                            row.recorded_at};
   }
 
@@ -233,8 +247,9 @@ struct RegistryOps {
       if (!*taken) index = candidate;
     }
     if (document_number.empty() || !index)
-      return fail(Errc::limit, "no free document number or status index found: the validity "
-                               "list is nearly full, enlarge it");
+      return fail(Errc::limit,
+                  "no free document number or status index found: the validity "
+                  "list is nearly full, enlarge it");
 
     Holder h;
     h.document_number = document_number;
@@ -274,45 +289,80 @@ struct RegistryOps {
     return IssuedCardRecord{std::move(*rec), std::move(*issued)};
   }
 
-  // Runs `op` in one transaction with its audit record; a refused or failed
-  // call is audited in a transaction of its own, with its outcome.
+  // The audit records of one call: one per holder it touched.
+  std::vector<AuditEvent> events_for(const User& actor, Action action, const Note& n,
+                                     const std::string& outcome) const {
+    AuditEvent e;
+    e.at = o.clock->now();
+    e.actor = actor.id;
+    e.role = to_string(actor.role);
+    e.action = to_string(action);
+    e.holder_id = n.holder_id;
+    e.outcome = outcome;
+    e.detail = n.detail;
+    std::vector<AuditEvent> out{e};
+    for (const std::string& h : n.more_holders) {
+      e.holder_id = h;
+      out.push_back(e);
+    }
+    return out;
+  }
+
+  // The one path for a refused or failed call: its records go through the
+  // group commit with the outcome. The caller gets the call's error, or the
+  // audit's if the records could not be written.
+  template <class T>
+  Result<T> audited_failure(const User& actor, Action action, const Note& n,
+                            const Error& error) const {
+    if (auto a = batcher->record(events_for(actor, action, n, outcome_of(error))); !a)
+      return std::unexpected(a.error());
+    return std::unexpected(error);
+  }
+
+  template <class T>
+  Result<T> refused(const User& actor, Action action, const Note& n) const {
+    return audited_failure<T>(actor, action, n,
+                              Error{Errc::forbidden, std::string("role ") + to_string(actor.role) +
+                                                         " may not " + to_string(action)});
+  }
+
+  // A change: runs `op` and appends its audit records in the same
+  // transaction, so the change and its record commit together or not at all.
   template <class T>
   Result<T> audited(const User& actor, Action action, Note note,
                     const std::function<Result<T>(Tx&, Note&)>& op) const {
-    auto audit = [&](Tx& tx, const Note& n, std::string outcome) -> Result<void> {
-      AuditEvent e;
-      e.at = o.clock->now();
-      e.actor = actor.id;
-      e.role = to_string(actor.role);
-      e.action = to_string(action);
-      e.holder_id = n.holder_id;
-      e.outcome = std::move(outcome);
-      e.detail = n.detail;
-      auto r = append_audit_event(tx, std::move(e));
-      if (!r) return std::unexpected(r.error());
-      return {};
-    };
+    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
     Note final_note = note;
-    Result<T> result = [&]() -> Result<T> {
-      if (!allowed(actor.role, action))
-        return fail(Errc::forbidden, std::string("role ") + to_string(actor.role) +
-                                         " may not " + to_string(action));
-      return o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
-        Note n = note;  // a retry starts again from what the caller knew
-        auto v = op(tx, n);
-        final_note = n;
-        if (!v) return v;
-        if (auto a = audit(tx, n, "ok"); !a) return std::unexpected(a.error());
-        return v;
-      });
-    }();
-    if (!result) {
-      std::string outcome = outcome_of(result.error());
-      (void)o.store->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
-        if (auto a = audit(tx, final_note, outcome); !a) return std::unexpected(a.error());
-        return true;
-      });
-    }
+    Result<T> result = o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
+      Note n = note;  // a retry starts again from what the caller knew
+      auto v = op(tx, n);
+      final_note = n;
+      if (!v) return v;
+      for (const AuditEvent& e : events_for(actor, action, n, "ok"))
+        if (auto a = append_audit_event(tx, e); !a) return std::unexpected(a.error());
+      return v;
+    });
+    if (!result) return audited_failure<T>(actor, action, final_note, result.error());
+    return result;
+  }
+
+  // A read: runs `op`, then records the access through the group commit.
+  // Nothing read is returned before its audit record is durable; if the
+  // record cannot be written, the caller gets that error instead of the data.
+  template <class T>
+  Result<T> audited_read(const User& actor, Action action, Note note,
+                         const std::function<Result<T>(Tx&, Note&)>& op) const {
+    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
+    Note final_note = note;
+    Result<T> result = o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
+      Note n = note;
+      auto v = op(tx, n);
+      final_note = n;
+      return v;
+    });
+    if (!result) return audited_failure<T>(actor, action, final_note, result.error());
+    if (auto a = batcher->record(events_for(actor, action, final_note, "ok")); !a)
+      return std::unexpected(a.error());
     return result;
   }
 
@@ -325,8 +375,8 @@ struct RegistryOps {
           auto card = card_row(tx, document_number);
           if (!card) return std::unexpected(card.error());
           n.holder_id = card->holder_id;
-          bool ok = card->state == from || (to == CardState::invalid &&
-                                             card->state == CardState::suspended);
+          bool ok = card->state == from ||
+                    (to == CardState::invalid && card->state == CardState::suspended);
           if (!ok)
             return fail(Errc::conflict, "card " + document_number + " is " +
                                             to_string(card->state) + ", cannot become " +
@@ -348,15 +398,15 @@ Result<Registry> Registry::create(RegistryOptions options) {
     return fail(Errc::invalid_argument,
                 "registry: store, cipher, signer, clock and random are all required");
   if (options.status_list_size == 0 || options.status_list_size % 4 != 0)
-    return fail(Errc::invalid_argument, "registry: status list size must be a positive multiple of 4");
+    return fail(Errc::invalid_argument,
+                "registry: status list size must be a positive multiple of 4");
   return Registry(std::move(options));
 }
 
 Result<HolderRecord> Registry::enroll(const User& actor, const HolderInput& input) {
-  RegistryOps ops{o_};
+  RegistryOps ops{o_, batcher_.get()};
   return ops.audited<HolderRecord>(
-      actor, Action::enroll_holder, Note{},
-      [&](Tx& tx, Note& n) -> Result<HolderRecord> {
+      actor, Action::enroll_holder, Note{}, [&](Tx& tx, Note& n) -> Result<HolderRecord> {
         auto rec = record_from_input(input, o_.settings);
         if (!rec) return std::unexpected(rec.error());
         auto existing = tx.find_holder_by_a_number_hash(o_.cipher->a_number_hash(rec->a_number));
@@ -373,20 +423,20 @@ Result<HolderRecord> Registry::enroll(const User& actor, const HolderInput& inpu
 }
 
 Result<HolderView> Registry::get_holder(const User& actor, const std::string& holder_id) {
-  RegistryOps ops{o_};
-  return ops.audited<HolderView>(actor, Action::read_holder_name, Note{holder_id, ""},
-                                 [&](Tx& tx, Note&) -> Result<HolderView> {
-                                   auto row = ops.holder_row(tx, holder_id);
-                                   if (!row) return std::unexpected(row.error());
-                                   auto rec = ops.open(*row);
-                                   if (!rec) return std::unexpected(rec.error());
-                                   return view_for(actor.role, std::move(*rec));
-                                 });
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<HolderView>(actor, Action::read_holder_name, Note{holder_id, ""},
+                                      [&](Tx& tx, Note&) -> Result<HolderView> {
+                                        auto row = ops.holder_row(tx, holder_id);
+                                        if (!row) return std::unexpected(row.error());
+                                        auto rec = ops.open(*row);
+                                        if (!rec) return std::unexpected(rec.error());
+                                        return view_for(actor.role, std::move(*rec));
+                                      });
 }
 
 Result<HolderView> Registry::find_by_a_number(const User& actor, std::string_view typed) {
-  RegistryOps ops{o_};
-  return ops.audited<HolderView>(
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<HolderView>(
       actor, Action::find_by_a_number, Note{}, [&](Tx& tx, Note& n) -> Result<HolderView> {
         auto a = normalize_a_number(typed);
         if (!a) return std::unexpected(a.error());
@@ -407,15 +457,13 @@ Result<std::vector<HolderView>> Registry::find_by_name(const User& actor,
                                                        std::string_view family_name,
                                                        std::string_view date_of_birth,
                                                        std::string_view given_names) {
-  RegistryOps ops{o_};
-  return ops.audited<std::vector<HolderView>>(
-      actor, Action::find_by_name, Note{},
-      [&](Tx& tx, Note& n) -> Result<std::vector<HolderView>> {
-        auto rows = tx.find_holders_by_name_dob_hash(
-            o_.cipher->name_dob_hash(family_name, date_of_birth));
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<std::vector<HolderView>>(
+      actor, Action::find_by_name, Note{}, [&](Tx& tx, Note& n) -> Result<std::vector<HolderView>> {
+        auto rows =
+            tx.find_holders_by_name_dob_hash(o_.cipher->name_dob_hash(family_name, date_of_birth));
         if (!rows) return std::unexpected(rows.error());
         std::vector<HolderView> out;
-        std::string ids;
         for (const HolderRow& row : *rows) {
           auto rec = ops.open(row);
           if (!rec) return std::unexpected(rec.error());
@@ -425,18 +473,20 @@ Result<std::vector<HolderView>> Registry::find_by_name(const User& actor,
           if (!given_names.empty() &&
               normalize_name(rec->given_names) != normalize_name(given_names))
             continue;
-          ids += (ids.empty() ? "" : ",") + rec->id;
+          if (n.holder_id.empty())
+            n.holder_id = rec->id;
+          else
+            n.more_holders.push_back(rec->id);
           out.push_back(view_for(actor.role, std::move(*rec)));
         }
-        if (out.size() == 1) n.holder_id = out.front().record.id;
-        n.detail = "matches: " + (ids.empty() ? std::string("none") : ids);
+        n.detail = "matches: " + std::to_string(out.size());
         return out;
       });
 }
 
 Result<HolderRecord> Registry::correct(const User& actor, const std::string& holder_id,
                                        const HolderInput& input) {
-  RegistryOps ops{o_};
+  RegistryOps ops{o_, batcher_.get()};
   return ops.audited<HolderRecord>(
       actor, Action::correct_holder, Note{holder_id, ""},
       [&](Tx& tx, Note&) -> Result<HolderRecord> {
@@ -457,7 +507,7 @@ Result<HolderRecord> Registry::correct(const User& actor, const std::string& hol
 }
 
 Result<IssuedCardRecord> Registry::issue_card(const User& actor, const std::string& holder_id) {
-  RegistryOps ops{o_};
+  RegistryOps ops{o_, batcher_.get()};
   return ops.audited<IssuedCardRecord>(actor, Action::issue_card, Note{holder_id, ""},
                                        [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
                                          auto r = ops.issue(tx, holder_id);
@@ -468,7 +518,7 @@ Result<IssuedCardRecord> Registry::issue_card(const User& actor, const std::stri
 
 Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::string& holder_id,
                                                 ReissueReason reason) {
-  RegistryOps ops{o_};
+  RegistryOps ops{o_, batcher_.get()};
   return ops.audited<IssuedCardRecord>(
       actor, Action::reissue_card, Note{holder_id, std::string("reason ") + to_string(reason)},
       [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
@@ -479,9 +529,9 @@ Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::st
         std::string replaced;
         for (const CardRow& c : *cards) {
           if (c.state == CardState::invalid) continue;
-          auto u = tx.update_card_state(c.document_number, CardState::invalid,
-                                        std::string("reissued: ") + to_string(reason),
-                                        o_.clock->now());
+          auto u =
+              tx.update_card_state(c.document_number, CardState::invalid,
+                                   std::string("reissued: ") + to_string(reason), o_.clock->now());
           if (!u) return std::unexpected(u.error());
           replaced += (replaced.empty() ? "" : ",") + c.document_number;
         }
@@ -496,41 +546,41 @@ Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::st
 
 Result<CardRecord> Registry::revoke_card(const User& actor, const std::string& document_number,
                                          std::string_view reason) {
-  return RegistryOps{o_}.change_state(actor, Action::revoke_card, document_number, reason,
-                                      CardState::valid, CardState::invalid);
+  return RegistryOps{o_, batcher_.get()}.change_state(actor, Action::revoke_card, document_number,
+                                                      reason, CardState::valid, CardState::invalid);
 }
 
 Result<CardRecord> Registry::suspend_card(const User& actor, const std::string& document_number,
                                           std::string_view reason) {
-  return RegistryOps{o_}.change_state(actor, Action::suspend_card, document_number, reason,
-                                      CardState::valid, CardState::suspended);
+  return RegistryOps{o_, batcher_.get()}.change_state(
+      actor, Action::suspend_card, document_number, reason, CardState::valid, CardState::suspended);
 }
 
-Result<CardRecord> Registry::lift_suspension(const User& actor,
-                                             const std::string& document_number,
+Result<CardRecord> Registry::lift_suspension(const User& actor, const std::string& document_number,
                                              std::string_view reason) {
-  return RegistryOps{o_}.change_state(actor, Action::lift_suspension, document_number, reason,
-                                      CardState::suspended, CardState::valid);
+  return RegistryOps{o_, batcher_.get()}.change_state(actor, Action::lift_suspension,
+                                                      document_number, reason, CardState::suspended,
+                                                      CardState::valid);
 }
 
 Result<CardRecord> Registry::get_card(const User& actor, const std::string& document_number) {
-  RegistryOps ops{o_};
-  return ops.audited<CardRecord>(actor, Action::read_card_validity,
-                                 Note{"", "card " + document_number},
-                                 [&](Tx& tx, Note& n) -> Result<CardRecord> {
-                                   auto row = ops.card_row(tx, document_number);
-                                   if (!row) return std::unexpected(row.error());
-                                   n.holder_id = row->holder_id;
-                                   auto c = ops.open(*row);
-                                   if (!c) return std::unexpected(c.error());
-                                   return card_view_for(actor.role, std::move(*c));
-                                 });
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<CardRecord>(actor, Action::read_card_validity,
+                                      Note{"", "card " + document_number},
+                                      [&](Tx& tx, Note& n) -> Result<CardRecord> {
+                                        auto row = ops.card_row(tx, document_number);
+                                        if (!row) return std::unexpected(row.error());
+                                        n.holder_id = row->holder_id;
+                                        auto c = ops.open(*row);
+                                        if (!c) return std::unexpected(c.error());
+                                        return card_view_for(actor.role, std::move(*c));
+                                      });
 }
 
 Result<std::vector<CardRecord>> Registry::cards_of_holder(const User& actor,
                                                           const std::string& holder_id) {
-  RegistryOps ops{o_};
-  return ops.audited<std::vector<CardRecord>>(
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<std::vector<CardRecord>>(
       actor, Action::read_card_validity, Note{holder_id, ""},
       [&](Tx& tx, Note&) -> Result<std::vector<CardRecord>> {
         if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
@@ -548,8 +598,8 @@ Result<std::vector<CardRecord>> Registry::cards_of_holder(const User& actor,
 
 Result<void> Registry::record_verification(const User& actor, const std::string& document_number,
                                            std::string_view outcome) {
-  RegistryOps ops{o_};
-  auto r = ops.audited<bool>(
+  RegistryOps ops{o_, batcher_.get()};
+  auto r = ops.audited_read<bool>(
       actor, Action::verify_card,
       Note{"", "card " + document_number + "; result " + std::string(outcome)},
       [&](Tx& tx, Note& n) -> Result<bool> {
@@ -562,12 +612,11 @@ Result<void> Registry::record_verification(const User& actor, const std::string&
   return {};
 }
 
-Result<CaseStatusEntry> Registry::set_case_status(const User& actor,
-                                                  const std::string& holder_id,
+Result<CaseStatusEntry> Registry::set_case_status(const User& actor, const std::string& holder_id,
                                                   CaseStatus status,
                                                   std::string_view effective_date,
                                                   std::string_view reason) {
-  RegistryOps ops{o_};
+  RegistryOps ops{o_, batcher_.get()};
   return ops.audited<CaseStatusEntry>(
       actor, Action::set_case_status, Note{holder_id, std::string("status ") + to_string(status)},
       [&](Tx& tx, Note&) -> Result<CaseStatusEntry> {
@@ -581,9 +630,9 @@ Result<CaseStatusEntry> Registry::set_case_status(const User& actor,
         row.seq = history->empty() ? 1 : history->back().seq + 1;
         row.status = status;
         row.effective_date = std::string(effective_date);
-        row.sealed_reason = o_.cipher->seal(as_bytes(reason), holder_id,
-                                            "case_status_reason/" + std::to_string(row.seq),
-                                            *o_.random);
+        row.sealed_reason =
+            o_.cipher->seal(as_bytes(reason), holder_id,
+                            "case_status_reason/" + std::to_string(row.seq), *o_.random);
         row.recorded_by = actor.id;
         row.recorded_at = o_.clock->now();
         if (auto r = tx.insert_case_status(row); !r) return std::unexpected(r.error());
@@ -591,28 +640,28 @@ Result<CaseStatusEntry> Registry::set_case_status(const User& actor,
       });
 }
 
-Result<CaseStatusEntry> Registry::get_case_status(const User& actor,
-                                                  const std::string& holder_id) {
-  RegistryOps ops{o_};
-  return ops.audited<CaseStatusEntry>(
-      actor, Action::read_case_status, Note{holder_id, "current"},
-      [&](Tx& tx, Note&) -> Result<CaseStatusEntry> {
-        if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
-        auto history = tx.case_status_history(holder_id);
-        if (!history) return std::unexpected(history.error());
-        if (history->empty()) {
-          CaseStatusEntry none;
-          none.holder_id = holder_id;
-          return none;
-        }
-        return ops.open(history->back());
-      });
+Result<CaseStatusEntry> Registry::get_case_status(const User& actor, const std::string& holder_id) {
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<CaseStatusEntry>(actor, Action::read_case_status,
+                                           Note{holder_id, "current"},
+                                           [&](Tx& tx, Note&) -> Result<CaseStatusEntry> {
+                                             if (auto h = ops.holder_row(tx, holder_id); !h)
+                                               return std::unexpected(h.error());
+                                             auto history = tx.case_status_history(holder_id);
+                                             if (!history) return std::unexpected(history.error());
+                                             if (history->empty()) {
+                                               CaseStatusEntry none;
+                                               none.holder_id = holder_id;
+                                               return none;
+                                             }
+                                             return ops.open(history->back());
+                                           });
 }
 
 Result<std::vector<CaseStatusEntry>> Registry::case_status_history(const User& actor,
                                                                    const std::string& holder_id) {
-  RegistryOps ops{o_};
-  return ops.audited<std::vector<CaseStatusEntry>>(
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<std::vector<CaseStatusEntry>>(
       actor, Action::read_case_status, Note{holder_id, "history"},
       [&](Tx& tx, Note&) -> Result<std::vector<CaseStatusEntry>> {
         if (auto h = ops.holder_row(tx, holder_id); !h) return std::unexpected(h.error());
@@ -629,28 +678,53 @@ Result<std::vector<CaseStatusEntry>> Registry::case_status_history(const User& a
 }
 
 Result<PublishedStatusList> Registry::status_list() {
-  RegistryOps ops{o_};
-  return o_.store->in_transaction<PublishedStatusList>(
-      [&](Tx& tx) -> Result<PublishedStatusList> {
-        auto last = tx.lock_status_list();
-        if (!last) return std::unexpected(last.error());
-        if (*last) return std::move(**last);
-        return ops.publish(tx);
-      });
+  RegistryOps ops{o_, batcher_.get()};
+  return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) -> Result<PublishedStatusList> {
+    auto last = tx.lock_status_list();
+    if (!last) return std::unexpected(last.error());
+    if (*last) return std::move(**last);
+    return ops.publish(tx);
+  });
 }
 
 Result<PublishedStatusList> Registry::publish_status_list() {
-  RegistryOps ops{o_};
-  return o_.store->in_transaction<PublishedStatusList>(
-      [&](Tx& tx) { return ops.publish(tx); });
+  RegistryOps ops{o_, batcher_.get()};
+  return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) { return ops.publish(tx); });
 }
 
 Result<std::vector<AuditEvent>> Registry::audit_events(const User& actor, std::uint64_t from_seq,
                                                        std::size_t limit) {
-  RegistryOps ops{o_};
-  return ops.audited<std::vector<AuditEvent>>(
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<std::vector<AuditEvent>>(
       actor, Action::read_audit, Note{"", "from " + std::to_string(from_seq)},
       [&](Tx& tx, Note&) { return tx.audit_events(from_seq, limit); });
 }
+
+// ---- Audit queries (auditors) ----
+
+Result<std::vector<AuditEvent>> Registry::audit_query(const User& actor, AuditFilter filter) {
+  filter.limit = std::clamp<std::size_t>(filter.limit, 1, kMaxAuditPage);
+  // What was asked, for the auditor's own record: ids and times only.
+  std::string asked = "audit query";
+  if (!filter.holder_id.empty()) asked += " holder " + filter.holder_id;
+  if (!filter.actor.empty()) asked += " user " + filter.actor;
+  if (filter.from) asked += " from " + std::to_string(*filter.from);
+  if (filter.to) asked += " to " + std::to_string(*filter.to);
+  if (filter.after) asked += " after " + std::to_string(filter.after);
+  asked += filter.order == AuditFilter::Order::newest_first ? " newest first" : " oldest first";
+  RegistryOps ops{o_, batcher_.get()};
+  // A query about a holder is an access to that holder's record.
+  return ops.audited_read<std::vector<AuditEvent>>(
+      actor, Action::read_audit, Note{filter.holder_id, asked},
+      [&](Tx& tx, Note& n) -> Result<std::vector<AuditEvent>> {
+        if (filter.from && filter.to && *filter.from >= *filter.to)
+          return fail(Errc::invalid_argument, "to: must be later than from");
+        auto events = tx.query_audit(filter);
+        if (events) n.detail = asked + "; " + std::to_string(events->size()) + " events";
+        return events;
+      });
+}
+
+// ---- end of audit queries ----
 
 }  // namespace sdc::registry

@@ -66,24 +66,107 @@ const char* const kV1[] = {
     " role TEXT NOT NULL)",
 };
 
+// Version 2: service accounts, bearer sessions, login throttling and
+// offices, so that several sdcd processes on one database act as one
+// service. Tokens are kept only as SHA-256 digests, passwords only as
+// Argon2id strings. revoked_at is 0 while a session is live.
+const char* const kV2[] = {
+    "CREATE TABLE accounts ("
+    " username TEXT PRIMARY KEY,"
+    " user_id TEXT NOT NULL UNIQUE REFERENCES users (id),"
+    " role TEXT NOT NULL,"
+    " password_hash TEXT NOT NULL,"
+    " disabled {INT} NOT NULL CHECK (disabled IN (0, 1)),"
+    " created_at {INT} NOT NULL,"
+    " updated_at {INT} NOT NULL)",
+    "CREATE TABLE sessions ("
+    " token_hash {BLOB} PRIMARY KEY,"
+    " user_id TEXT NOT NULL REFERENCES users (id),"
+    " created_at {INT} NOT NULL,"
+    " expires_at {INT} NOT NULL,"
+    " revoked_at {INT} NOT NULL)",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+    "CREATE INDEX sessions_expiry ON sessions (expires_at)",
+    "CREATE TABLE login_throttle ("
+    " username TEXT PRIMARY KEY,"
+    " failures {INT} NOT NULL,"
+    " last_failure_at {INT} NOT NULL,"
+    " locked_until {INT} NOT NULL)",
+    "CREATE TABLE offices ("
+    " id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL UNIQUE,"
+    " address TEXT NOT NULL,"
+    " time_zone TEXT NOT NULL,"
+    " phone TEXT NOT NULL,"
+    " created_at {INT} NOT NULL,"
+    " updated_at {INT} NOT NULL)",
+};
+
+// Version 3: indexes for the auditors' queries (by holder, by user, by
+// time), each ending in seq so that a page is read in chain order.
+const char* const kV3[] = {
+    "CREATE INDEX audit_log_holder ON audit_log (holder_id, seq)",
+    "CREATE INDEX audit_log_actor ON audit_log (actor, seq)",
+    "CREATE INDEX audit_log_at ON audit_log (at, seq)",
+};
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
 }
 
-}  // namespace
-
-std::vector<Migration> schema_migrations(SqlDialect dialect) {
+// One migration with the dialect's types filled in.
+template <std::size_t N>
+Migration for_dialect(int version, const char* const (&statements)[N], SqlDialect dialect) {
   const bool pg = dialect == SqlDialect::postgres;
-  Migration v1{1, {}};
-  for (const char* stmt : kV1) {
+  Migration m{version, {}};
+  for (const char* stmt : statements) {
     std::string s = stmt;
     replace_all(s, "{BLOB}", pg ? "BYTEA" : "BLOB");
     replace_all(s, "{INT}", pg ? "BIGINT" : "INTEGER");
     replace_all(s, "{ZERO32}", pg ? "decode(repeat('00', 32), 'hex')" : "zeroblob(32)");
-    v1.statements.push_back(std::move(s));
+    m.statements.push_back(std::move(s));
   }
-  return {std::move(v1)};
+  return m;
 }
+
+}  // namespace
+
+std::vector<Migration> schema_migrations(SqlDialect dialect) {
+  std::vector<Migration> out;
+  out.push_back(for_dialect(1, kV1, dialect));
+  out.push_back(for_dialect(2, kV2, dialect));
+  out.push_back(for_dialect(3, kV3, dialect));
+  return out;
+}
+
+// ---- Audit queries (version 3) ----
+
+AuditQuerySql audit_query_sql(const AuditFilter& f, SqlDialect dialect) {
+  AuditQuerySql q;
+  q.sql = std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE 1 = 1";
+  auto placeholder = [&] {
+    return (dialect == SqlDialect::postgres ? "$" : "?") + std::to_string(q.params.size());
+  };
+  auto where_text = [&](const char* condition, const std::string& value) {
+    q.params.push_back({true, value, 0});
+    q.sql += std::string(" AND ") + condition + " " + placeholder();
+  };
+  auto where_number = [&](const char* condition, std::int64_t value) {
+    q.params.push_back({false, {}, value});
+    q.sql += std::string(" AND ") + condition + " " + placeholder();
+  };
+  if (!f.holder_id.empty()) where_text("holder_id =", f.holder_id);
+  if (!f.actor.empty()) where_text("actor =", f.actor);
+  if (f.from) where_number("at >=", *f.from);
+  if (f.to) where_number("at <", *f.to);
+  const bool newest = f.order == AuditFilter::Order::newest_first;
+  if (f.after != 0) where_number(newest ? "seq <" : "seq >", static_cast<std::int64_t>(f.after));
+  q.params.push_back({false, {}, static_cast<std::int64_t>(f.limit)});
+  q.sql += std::string(" ORDER BY seq ") + (newest ? "DESC" : "ASC") + " LIMIT " + placeholder();
+  return q;
+}
+
+// ---- end of audit queries ----
 
 }  // namespace sdc::registry

@@ -1,8 +1,10 @@
 // sdcd: the registry service. `init` creates a data folder, `serve` serves
-// it, `demo` does both and seeds demo users and specimen holders.
+// it, `demo` does both and seeds demo users and specimen holders. Settings
+// (sdc/http/config.h): flags, then SDCD_* variables, then DATA/sdcd.toml.
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -14,38 +16,73 @@ std::string_view sdcd_openapi_yaml();
 
 namespace {
 
+using sdc::http::ConfigOverrides;
 using sdc::http::Server;
 using sdc::registry::Role;
 
-bool split_listen(const std::string& listen, std::string& host, int& port) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = listen.substr(0, colon);
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (...) {
-    return false;
+// The settings given as flags; each is unset unless it was given.
+struct Flags {
+  std::string listen, store, postgres, tls_cert, tls_key;
+  int threads = 0;
+  CLI::Option *listen_opt = nullptr, *store_opt = nullptr, *postgres_opt = nullptr,
+              *tls_cert_opt = nullptr, *tls_key_opt = nullptr, *threads_opt = nullptr;
+
+  void add_to(CLI::App& app) {
+    listen_opt = app.add_option("--listen", listen, "HOST:PORT to serve on [SDCD_LISTEN]");
+    threads_opt = app.add_option("--threads", threads, "worker threads [SDCD_THREADS]")
+                      ->check(CLI::Range(1, 1024));
+    store_opt = app.add_option("--store", store, "sqlite or postgres [SDCD_STORE]")
+                    ->check(CLI::IsMember({"sqlite", "postgres"}));
+    postgres_opt = app.add_option("--postgres", postgres,
+                                  "libpq conninfo of the PostgreSQL database [SDCD_POSTGRES]");
+    tls_cert_opt = app.add_option("--tls-cert", tls_cert,
+                                  "PEM certificate (chain): serve HTTPS [SDCD_TLS_CERT]");
+    tls_key_opt = app.add_option("--tls-key", tls_key, "PEM private key, mode 0600 [SDCD_TLS_KEY]");
   }
-  return port >= 0 && port <= 65535 && !host.empty();
+
+  sdc::Result<ConfigOverrides> overrides() const {
+    ConfigOverrides o;
+    if (listen_opt->count() > 0) {
+      if (auto l = sdc::http::parse_listen(listen); !l)
+        return sdc::fail(sdc::Errc::invalid_argument, "--" + l.error().message);
+      o.listen = listen;
+    }
+    if (threads_opt->count() > 0) o.threads = threads;
+    if (store_opt->count() > 0) {
+      auto k = sdc::http::parse_store_kind(store);
+      if (!k) return std::unexpected(k.error());
+      o.store = *k;
+    }
+    if (postgres_opt->count() > 0) o.postgres = postgres;
+    if (tls_cert_opt->count() > 0) o.tls_cert = tls_cert;
+    if (tls_key_opt->count() > 0) o.tls_key = tls_key;
+    return o;
+  }
+};
+
+// The environment under the flags.
+sdc::Result<ConfigOverrides> environment_and(const Flags& flags) {
+  auto env = sdc::http::overrides_from_environment(sdc::http::process_environment());
+  if (!env) return std::unexpected(env.error());
+  auto given = flags.overrides();
+  if (!given) return std::unexpected(given.error());
+  return sdc::http::merge(*env, *given);
 }
 
 // Signals are waited for on a normal thread (sigwait), which then stops the
 // server: nothing async-signal-unsafe runs in a handler.
-int serve(Server& server, const std::string& listen_arg) {
-  std::string listen = listen_arg.empty() ? server.configured_listen() : listen_arg;
-  std::string host;
-  int port = 0;
-  if (!split_listen(listen, host, port)) {
-    std::fprintf(stderr, "sdcd: --listen: expected HOST:PORT\n");
-    return 2;
-  }
-  auto bound = server.bind(host, port);
+int serve(Server& server) {
+  const auto& config = server.config();
+  auto bound = server.bind();
   if (!bound) {
     std::fprintf(stderr, "sdcd: %s\n", bound.error().message.c_str());
     return 1;
   }
-  std::fprintf(stderr, "sdcd: listening on http://%s:%d (API description: /openapi.yaml)\n",
-               host.c_str(), *bound);
+  auto listen = sdc::http::parse_listen(config.listen);
+  std::fprintf(stderr,
+               "sdcd: listening on %s://%s:%d (API description: /openapi.yaml; store: %s)\n",
+               config.tls() ? "https" : "http", listen->host.c_str(), *bound,
+               sdc::http::to_string(config.store));
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -84,6 +121,21 @@ sdc::Result<void> seed_demo(Server& server) {
     if (!made) return std::unexpected(made.error());
     if (u.role == Role::enrollment_officer) officer = *made;
   }
+  // Fictional offices in real time zones (555 numbers are reserved for fiction).
+  struct DemoOffice {
+    const char *name, *address, *time_zone, *phone;
+  };
+  static constexpr DemoOffice offices[] = {
+      {"Specimen Field Office East", "100 Specimen Plaza, Newark", "America/New_York",
+       "+1 201 555 0100"},
+      {"Specimen Field Office Central", "200 Sample Avenue, Chicago", "America/Chicago",
+       "+1 312 555 0100"},
+      {"Specimen Field Office West", "300 Example Street, Los Angeles", "America/Los_Angeles",
+       "+1 213 555 0100"},
+  };
+  for (const auto& o : offices)
+    if (auto r = server.add_office(o.name, o.address, o.time_zone, o.phone); !r)
+      return std::unexpected(r.error());
   auto portrait = sdc::specimen_portrait();
   struct Specimen {
     const char *a, *family, *given, *dob, *sex, *nat, *lang;
@@ -120,58 +172,99 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
 
-  CLI::App app{"sdcd: the SDC registry service"};
+  CLI::App app{
+      "sdcd: the SDC registry service. Settings: flags, then the environment (SDCD_*), then "
+      "the data folder's sdcd.toml, then defaults."};
   app.require_subcommand(1);
-  std::string data, base_url = "http://127.0.0.1:8080", admin = "admin", listen;
-  int threads = 16;
+  std::string data, base_url, admin = "admin", config_file;
+  Flags init_flags, serve_flags, demo_flags;
 
-  auto* init = app.add_subcommand("init", "create a data folder");
+  auto* init = app.add_subcommand("init", "create a data folder (and migrate the store)");
   init->add_option("--data", data, "data folder")->required();
-  init->add_option("--base-url", base_url, "public base URL (status uri = URL/status/validity)");
+  auto* base_url_opt = init->add_option(
+      "--base-url", base_url,
+      "public base URL, fixed for life: cards carry URL/status/validity (default: from --listen)");
   init->add_option("--admin", admin, "first administrator's username");
-  init->add_option("--listen", listen, "default HOST:PORT for serve");
+  init_flags.add_to(*init);
 
   auto* srv = app.add_subcommand("serve", "serve a data folder");
   srv->add_option("--data", data, "data folder")->required();
-  srv->add_option("--listen", listen, "HOST:PORT (default from config.json)");
-  srv->add_option("--threads", threads, "worker threads");
+  srv->add_option("--config", config_file, "settings file (default: DATA/sdcd.toml)");
+  serve_flags.add_to(*srv);
 
   auto* demo =
       app.add_subcommand("demo", "init and seed a demo data folder on first start, then serve");
   demo->add_option("--data", data, "data folder")->required();
-  demo->add_option("--listen", listen, "HOST:PORT (default 127.0.0.1:8080)");
+  demo_flags.add_to(*demo);
 
   CLI11_PARSE(app, argc, argv);
 
-  auto do_init = [&](const std::string& listen_default) -> int {
+  const Flags& flags = *init ? init_flags : *srv ? serve_flags : demo_flags;
+  auto overrides = environment_and(flags);
+  if (!overrides) {
+    std::fprintf(stderr, "sdcd: %s\n", overrides.error().message.c_str());
+    return 2;
+  }
+
+  auto do_init = [&]() -> int {
+    auto config = sdc::http::resolve_config(sdc::http::Config{}, *overrides);
+    if (!config) {
+      std::fprintf(stderr, "sdcd init: %s\n", config.error().message.c_str());
+      return 2;
+    }
+    if (base_url_opt->count() > 0) {
+      config->base_url = base_url;
+    } else {
+      auto l = sdc::http::parse_listen(config->listen);
+      if (l->host == "0.0.0.0" || l->host == "::" || l->port == 0) {
+        std::fprintf(stderr, "sdcd init: give --base-url: %s is no address for cards to carry\n",
+                     config->listen.c_str());
+        return 2;
+      }
+      config->base_url = std::string(config->tls() ? "https://" : "http://") + config->listen;
+    }
     sdc::http::InitOptions o;
     o.data_dir = data;
-    o.base_url = base_url;
     o.admin = admin;
-    o.listen = listen_default;
+    o.config = *config;
     auto r = sdc::http::init_data_dir(o);
     if (!r) {
       std::fprintf(stderr, "sdcd init: %s\n", r.error().message.c_str());
       return 1;
     }
-    std::fprintf(stderr, "sdcd init: created %s\nadministrator: %s\npassword (shown once): %s\n",
-                 data.c_str(), admin.c_str(), r->admin_password.c_str());
+    std::fprintf(stderr,
+                 "sdcd init: created %s (settings in sdcd.toml, store: %s)\n"
+                 "administrator: %s\npassword (shown once): %s\n",
+                 data.c_str(), sdc::http::to_string(config->store), admin.c_str(),
+                 r->admin_password.c_str());
+    if (config->store == sdc::http::StoreKind::postgres &&
+        sdc::http::conninfo_has_password(config->postgres))
+      std::fprintf(stderr,
+                   "sdcd init: the conninfo holds a password, so it is not in sdcd.toml: give it "
+                   "to serve as SDCD_POSTGRES or --postgres\n");
     return 0;
   };
 
-  if (*init) return do_init(listen.empty() ? "127.0.0.1:8080" : listen);
+  if (*init) return do_init();
 
   bool fresh = false;
   if (*demo && !sdc::http::data_dir_initialised(data)) {
-    std::string l = listen.empty() ? "127.0.0.1:8080" : listen;
-    base_url = "http://" + l;
-    if (int rc = do_init(l); rc != 0) return rc;
+    std::error_code ec;
+    if (std::filesystem::exists(data, ec) && !std::filesystem::is_empty(data, ec)) {
+      std::fprintf(stderr,
+                   "sdcd demo: %s holds no sdcd.toml (made by an older sdcd?): remove it for "
+                   "fresh demo data\n",
+                   data.c_str());
+      return 1;
+    }
+    if (int rc = do_init(); rc != 0) return rc;
     fresh = true;
   }
   sdc::http::ServeOptions so;
   so.data_dir = data;
+  so.config_file = config_file;
+  so.overrides = *overrides;
   so.openapi_yaml = std::string(sdcd_openapi_yaml());
-  so.threads = threads;
   auto server = Server::open(so);
   if (!server) {
     std::fprintf(stderr, "sdcd: %s\n", server.error().message.c_str());
@@ -187,5 +280,5 @@ int main(int argc, char** argv) {
                  "sdcd demo: using existing data in %s (demo logins as printed at first start)\n",
                  data.c_str());
   }
-  return serve(**server, listen);
+  return serve(**server);
 }

@@ -32,8 +32,15 @@ port=$(free_port)
 password=$(sed -n 's/^password (shown once): //p' "$work/init.err")
 check "init prints the administrator's password once" "[ -n '$password' ]"
 check "key files are 0600" \
-  "[ \$(stat -c %a $work/data/pii.keys) = 600 ] && [ \$(stat -c %a $work/data/checkpoint.key) = 600 ] && [ \$(stat -c %a $work/data/users.json) = 600 ]"
-check "no password is stored in the clear" "! grep -q '$password' $work/data/users.json $work/data/config.json"
+  "[ \$(stat -c %a $work/data/pii.keys) = 600 ] && [ \$(stat -c %a $work/data/checkpoint.key) = 600 ]"
+# Accounts live in the database: an Argon2id hash there, no users file, and
+# the password nowhere in the clear (database dump or any file of the folder).
+check "no users file" "[ ! -e $work/data/users.json ]"
+sqlite3 "$work/data/registry.db" .dump > "$work/dump.sql"
+check "the administrator's account is in the database, as an Argon2id hash" \
+  "grep -q \"'admin','u-[0-9a-f]*','administrator','\\\$argon2id\\\$v=\" $work/dump.sql"
+check "no password is stored in the clear" \
+  "[ \$(grep -c -F -- '$password' $work/dump.sql) = 0 ] && ! grep -rqF -- '$password' $work/data"
 check "init refuses an existing data folder" "! $sdcd init --data $work/data > /dev/null 2>&1"
 
 "$sdcd" serve --data "$work/data" --listen "127.0.0.1:$port" 2> "$work/serve.err" &
@@ -70,6 +77,8 @@ check "demo officer logs in" "[ -n '$token' ]"
 curl -fs -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port2/v1/holders?family_name=specimen&date_of_birth=1974-08-12" > "$work/found.json" || true
 check "demo specimens are enrolled" "grep -q SPECIMEN $work/found.json"
+curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port2/v1/offices" > "$work/offices.json" || true
+check "demo offices are seeded" "grep -q 'America/Chicago' $work/offices.json"
 rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops demo with exit 0" "[ $rc = 0 ]"

@@ -1,13 +1,23 @@
-// sdcd: the registry service over HTTP (cpp-httplib). The data folder holds
-// everything the service needs:
+// sdcd: the registry service over HTTP (cpp-httplib; HTTPS when given a
+// certificate). The data folder holds everything the service needs but the
+// PostgreSQL database:
 //
-//   registry.db        SQLite database (personal data sealed, pii.h)
+//   sdcd.toml          settings (config.h); base_url is fixed here at init
+//   registry.db        SQLite database when store = "sqlite" (personal data
+//                      sealed, pii.h); with store = "postgres" the database
+//                      named by the conninfo holds the same tables instead
+//                      (both also hold the service accounts with their
+//                      Argon2id hashes, bearer sessions as SHA-256 digests,
+//                      login throttling and offices)
 //   pki/               issuer keys and certificates (pki.h)
 //   pii.keys           PII keys, mode 0600
 //   checkpoint.key     audit checkpoint key, mode 0600
-//   audit.checkpoints  signed checkpoints of the audit chain
-//   users.json         service accounts: Argon2id password hashes, mode 0600
-//   config.json        base URL, status URI, listen address, list size
+//   audit.checkpoints  signed checkpoints of the audit chain (its .lock file
+//                      orders writers from several processes)
+//
+// Several sdcd may serve one PostgreSQL database, each from this folder or
+// from a copy of it: the keys must be the same, everything that changes is in
+// the database.
 #pragma once
 
 #include <cstdint>
@@ -16,34 +26,38 @@
 #include <string>
 
 #include "sdc/error.h"
+#include "sdc/http/config.h"
 #include "sdc/registry.h"
 
 namespace sdc::http {
 
 struct InitOptions {
   std::filesystem::path data_dir;
-  std::string base_url = "http://127.0.0.1:8080";
   std::string admin = "admin";
-  std::string listen = "127.0.0.1:8080";
-  std::uint64_t status_list_size = kDefaultStatusListSize;
+  // Written to sdcd.toml; with store = postgres the database is migrated and
+  // must not already hold a registry.
+  Config config;
 };
 
 struct InitResult {
   std::string admin_password;  // shown once; only its hash is kept
 };
 
-// Creates a fresh data folder. Refuses (Errc::conflict) one that exists and
-// is not empty.
+// Creates a fresh data folder (and migrates the store). Refuses
+// (Errc::conflict) a folder that exists and is not empty, and a PostgreSQL
+// database that already holds a registry (copy that registry's data folder
+// instead: its keys seal the data).
 Result<InitResult> init_data_dir(const InitOptions& options);
 
-// True when `dir` holds a config.json written by init_data_dir.
+// True when `dir` holds the sdcd.toml written by init_data_dir.
 bool data_dir_initialised(const std::filesystem::path& dir);
 
 struct ServeOptions {
   std::filesystem::path data_dir;
-  std::string openapi_yaml;  // served at /openapi.yaml; config "openapi_path" overrides
-  int threads = 16;
-  bool log_requests = true;  // method, route template, status, latency: no personal data
+  std::filesystem::path config_file;  // empty: default_config_path(data_dir)
+  ConfigOverrides overrides;          // environment and flags, over the file
+  std::string openapi_yaml;           // served at /openapi.yaml; config "openapi_path" overrides
+  bool log_requests = true;           // method, route template, status, latency: no personal data
 };
 
 class Server {
@@ -55,6 +69,8 @@ class Server {
 
   // Binds host:port (port 0: any free port) and returns the bound port.
   Result<int> bind(const std::string& host, int port);
+  // Binds the configured listen address.
+  Result<int> bind();
   // Serves until stop(); returns false if the listener failed.
   bool run();
   // Thread-safe and async-signal-unsafe: call from a normal thread.
@@ -64,9 +80,13 @@ class Server {
   // Adds a service account (username unique; password of 12+ characters).
   Result<registry::User> add_user(const std::string& username, const std::string& password,
                                   registry::Role role);
+  // Adds an office (name unique; time_zone an IANA name, e.g.
+  // "America/Chicago"). Errc::invalid_argument names the bad field.
+  Result<registry::OfficeRow> add_office(const std::string& name, const std::string& address,
+                                         const std::string& time_zone, const std::string& phone);
   registry::Registry& registry();
-  // The listen address from config.json.
-  const std::string& configured_listen() const;
+  // The settings in force (file, environment and flags resolved).
+  const Config& config() const;
 
   struct Impl;
 

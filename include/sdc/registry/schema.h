@@ -2,8 +2,11 @@
 // placeholders {BLOB}, {INT} and {ZERO32} are replaced per dialect.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "sdc/registry/store.h"
 
 namespace sdc::registry {
 
@@ -27,5 +30,31 @@ inline constexpr const char* kCaseColumns =
     "holder_id, seq, status, effective_date, reason, recorded_by, recorded_at";
 inline constexpr const char* kAuditColumns =
     "seq, at, actor, role, action, holder_id, outcome, detail, prev_hash, hash";
+
+// Accounts, sessions, login throttling and offices (version 2).
+inline constexpr const char* kAccountColumns =
+    "username, user_id, role, password_hash, disabled, created_at, updated_at";
+inline constexpr const char* kSessionColumns =
+    "token_hash, user_id, created_at, expires_at, revoked_at";
+inline constexpr const char* kThrottleColumns = "username, failures, last_failure_at, locked_until";
+inline constexpr const char* kOfficeColumns =
+    "id, name, address, time_zone, phone, created_at, updated_at";
+
+// ---- Audit queries (version 3) ----
+
+// The SELECT for Tx::query_audit, the same for both stores: numbered
+// placeholders (?N or $N) and their values in order.
+struct AuditQuerySql {
+  struct Param {
+    bool is_text = false;
+    std::string text;
+    std::int64_t number = 0;
+  };
+  std::string sql;
+  std::vector<Param> params;
+};
+AuditQuerySql audit_query_sql(const AuditFilter& filter, SqlDialect dialect);
+
+// ---- end of audit queries ----
 
 }  // namespace sdc::registry

@@ -73,6 +73,81 @@ struct AuditHead {
   Bytes hash;  // 32 zero bytes when the chain is empty
 };
 
+// ---- Accounts, sessions, login throttling, offices (schema version 2) ----
+
+// A service account. Its user row (users table, used by the audit trail)
+// has id == user_id and the same role.
+struct AccountRow {
+  std::string username;  // unique
+  std::string user_id;   // unique
+  Role role = Role::kiosk;
+  std::string password_hash;  // Argon2id encoded string, never a password
+  bool disabled = false;
+  UnixTime created_at = 0;
+  UnixTime updated_at = 0;
+
+  bool operator==(const AccountRow&) const = default;
+};
+
+// A bearer session: only the SHA-256 of the token is stored.
+struct SessionRow {
+  Bytes token_hash;  // 32 bytes
+  std::string user_id;
+  UnixTime created_at = 0;
+  UnixTime expires_at = 0;
+  UnixTime revoked_at = 0;  // 0 while not revoked
+
+  bool operator==(const SessionRow&) const = default;
+};
+
+// A live session (not expired, not revoked, account enabled) with its account.
+struct ActiveSession {
+  SessionRow session;
+  AccountRow account;
+};
+
+// Failed logins per username, shared by every process on the database.
+struct LoginThrottleRow {
+  std::string username;
+  std::uint64_t failures = 0;  // since the last success or lockout
+  UnixTime last_failure_at = 0;
+  UnixTime locked_until = 0;  // 0 when not locked
+
+  bool operator==(const LoginThrottleRow&) const = default;
+};
+
+struct OfficeRow {
+  std::string id;
+  std::string name;  // unique
+  std::string address;
+  std::string time_zone;  // IANA name, e.g. America/Chicago
+  std::string phone;
+  UnixTime created_at = 0;
+  UnixTime updated_at = 0;
+
+  bool operator==(const OfficeRow&) const = default;
+};
+
+// ---- Audit queries (auditors; schema version 3) ----
+
+// Which audit events a query returns. Empty or absent fields do not filter;
+// the filters that are given must all hold.
+struct AuditFilter {
+  enum class Order { oldest_first, newest_first };
+
+  std::string holder_id;         // events about this holder
+  std::string actor;             // events by this user id
+  std::optional<UnixTime> from;  // at >= from
+  std::optional<UnixTime> to;    // at < to
+  Order order = Order::oldest_first;
+  // Paging cursor: the seq of the last event of the previous page; the next
+  // page starts after it in `order`. 0 for the first page.
+  std::uint64_t after = 0;
+  std::size_t limit = 100;  // at most this many events
+};
+
+// ---- end of audit queries ----
+
 // The operations of one transaction. A Tx is only valid inside the callback
 // of Store::in_transaction and only on the calling thread.
 //
@@ -119,8 +194,62 @@ class Tx {
   virtual Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq,
                                                        std::size_t limit) = 0;
 
+  // ---- Audit queries (auditors; schema version 3) ----
+  // Events matching `filter`, in its order, at most filter.limit. Indexed
+  // by holder, by actor and by time.
+  virtual Result<std::vector<AuditEvent>> query_audit(const AuditFilter& filter) = 0;
+  // ---- end of audit queries ----
+
   virtual Result<void> upsert_user(const User& user) = 0;
   virtual Result<std::optional<User>> get_user(const std::string& id) = 0;
+
+  // ---- Accounts, sessions, login throttling, offices (schema version 2) ----
+  //
+  // A taken username, user id or office name is Errc::conflict without a
+  // retry: trying again cannot help.
+
+  // The account's user row must exist (upsert_user) in the same transaction.
+  virtual Result<void> insert_account(const AccountRow& row) = 0;
+  virtual Result<std::optional<AccountRow>> get_account(const std::string& username) = 0;
+  // By username.
+  virtual Result<std::vector<AccountRow>> list_accounts() = 0;
+  // Errc::not_found if there is no such account.
+  virtual Result<void> set_account_disabled(const std::string& username, bool disabled,
+                                            UnixTime at) = 0;
+
+  virtual Result<void> insert_session(const SessionRow& row) = 0;
+  // The session with this token hash if it is live at `now` and its account
+  // is enabled; nullopt otherwise.
+  virtual Result<std::optional<ActiveSession>> find_active_session(ByteView token_hash,
+                                                                   UnixTime now) = 0;
+  // Marks a live session revoked; false if there was none to revoke.
+  virtual Result<bool> revoke_session(ByteView token_hash, UnixTime at) = 0;
+  // Revokes every live session of the user; returns how many.
+  virtual Result<std::uint64_t> revoke_sessions_of_user(const std::string& user_id,
+                                                        UnixTime at) = 0;
+
+  virtual Result<std::optional<LoginThrottleRow>> get_login_throttle(
+      const std::string& username) = 0;
+  // Counts one failed login at `now` and returns the new row; failures older
+  // than `window_start` are forgotten first. Locks the row until the
+  // transaction ends, so concurrent failures all count.
+  virtual Result<LoginThrottleRow> count_login_failure(const std::string& username, UnixTime now,
+                                                       UnixTime window_start) = 0;
+  // Locks the username out until `until` and starts counting afresh.
+  virtual Result<void> lock_login(const std::string& username, UnixTime until) = 0;
+  virtual Result<void> clear_login_throttle(const std::string& username) = 0;
+  // Deletes sessions that expired before `now` and throttle rows neither
+  // locked at `now` nor failed since `window_start`; returns rows deleted.
+  virtual Result<std::uint64_t> purge_login_state(UnixTime now, UnixTime window_start) = 0;
+
+  virtual Result<void> insert_office(const OfficeRow& row) = 0;
+  // Replaces every column but id and created_at; Errc::not_found if absent.
+  virtual Result<void> update_office(const OfficeRow& row) = 0;
+  virtual Result<std::optional<OfficeRow>> get_office(const std::string& id) = 0;
+  // By name.
+  virtual Result<std::vector<OfficeRow>> list_offices() = 0;
+
+  // ---- end of accounts, sessions, login throttling, offices ----
 
   bool retry_requested() const { return retry_; }
 

@@ -1,9 +1,10 @@
 // The Store on PostgreSQL. A small pool of connections; each transaction
 // runs on one at READ COMMITTED, and the rows every writer must take turns
 // on (the audit head, the published list) are locked with FOR UPDATE.
+#include "sdc/registry/postgres_store.h"
+
 #include <mutex>
 
-#include "sdc/registry/postgres_store.h"
 #include "sdc/registry/schema.h"
 #include "store/postgres/pg_handle.h"
 
@@ -34,8 +35,10 @@ class Statement {
     std::string code = state ? state : "";
     if (code == "23505" || code == "40001" || code == "40P01") {
       retry = true;
-      return fail(Errc::conflict, "postgres: a unique value is already taken or the "
-                                  "transaction conflicted (" + code + ")");
+      return fail(Errc::conflict,
+                  "postgres: a unique value is already taken or the "
+                  "transaction conflicted (" +
+                      code + ")");
     }
     std::string msg = PQerrorMessage(conn);
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
@@ -49,16 +52,41 @@ HolderRow holder_from(const Rows& r, int i) {
 }
 
 CardRow card_from(const Rows& r, int i) {
-  return CardRow{r.text(i, 0), r.text(i, 1),  r.u64(i, 2),
-                 r.u64(i, 3),  static_cast<CardState>(r.i64(i, 4)),
-                 r.i64(i, 5),  r.i64(i, 6),   r.bytes(i, 7),
-                 r.text(i, 8), r.i64(i, 9)};
+  return CardRow{
+      r.text(i, 0), r.text(i, 1), r.u64(i, 2),   r.u64(i, 3),  static_cast<CardState>(r.i64(i, 4)),
+      r.i64(i, 5),  r.i64(i, 6),  r.bytes(i, 7), r.text(i, 8), r.i64(i, 9)};
 }
 
 AuditEvent audit_from(const Rows& r, int i) {
-  return AuditEvent{r.u64(i, 0),  r.i64(i, 1),  r.text(i, 2),  r.text(i, 3),  r.text(i, 4),
+  return AuditEvent{r.u64(i, 0),  r.i64(i, 1),  r.text(i, 2), r.text(i, 3),  r.text(i, 4),
                     r.text(i, 5), r.text(i, 6), r.text(i, 7), r.bytes(i, 8), r.bytes(i, 9)};
 }
+
+// ---- accounts, sessions, login throttling, offices ----
+
+// Reads an account from columns `at`..`at + 6` (kAccountColumns order).
+AccountRow account_from(const Rows& r, int i, int at, std::optional<Error>& bad) {
+  auto role = parse_role(r.text(i, at + 2));
+  if (!role) bad = role.error();
+  return AccountRow{r.text(i, at),     r.text(i, at + 1),     role.value_or(Role::kiosk),
+                    r.text(i, at + 3), r.i64(i, at + 4) != 0, r.i64(i, at + 5),
+                    r.i64(i, at + 6)};
+}
+
+SessionRow session_from(const Rows& r, int i) {
+  return SessionRow{r.bytes(i, 0), r.text(i, 1), r.i64(i, 2), r.i64(i, 3), r.i64(i, 4)};
+}
+
+LoginThrottleRow throttle_from(const Rows& r, int i) {
+  return LoginThrottleRow{r.text(i, 0), r.u64(i, 1), r.i64(i, 2), r.i64(i, 3)};
+}
+
+OfficeRow office_from(const Rows& r, int i) {
+  return OfficeRow{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                   r.text(i, 4), r.i64(i, 5),  r.i64(i, 6)};
+}
+
+// ---- end of accounts, sessions, login throttling, offices ----
 
 class PostgresTx final : public Tx {
  public:
@@ -131,7 +159,8 @@ class PostgresTx final : public Tx {
   Result<void> update_card_state(const std::string& document_number, CardState state,
                                  const std::string& reason, UnixTime at) override {
     auto rows = exec(
-        "UPDATE cards SET state = $2, state_reason = $3, updated_at = $4 WHERE document_number = $1",
+        "UPDATE cards SET state = $2, state_reason = $3, updated_at = $4 WHERE document_number = "
+        "$1",
         Params().text(document_number).i64(static_cast<std::int64_t>(state)).text(reason).i64(at));
     if (!rows) return std::unexpected(rows.error());
     if (rows->affected() != 1)
@@ -152,8 +181,8 @@ class PostgresTx final : public Tx {
   }
 
   Result<bool> document_number_taken(const std::string& document_number) override {
-    auto rows = exec("SELECT 1 FROM cards WHERE document_number = $1",
-                     Params().text(document_number));
+    auto rows =
+        exec("SELECT 1 FROM cards WHERE document_number = $1", Params().text(document_number));
     if (!rows) return std::unexpected(rows.error());
     return rows->size() > 0;
   }
@@ -192,17 +221,20 @@ class PostgresTx final : public Tx {
         Params().text(holder_id), [&](const Rows& r, int i) {
           auto status = parse_case_status(r.text(i, 2));
           if (!status) bad = status.error();
-          return CaseStatusRow{r.text(i, 0),  r.u64(i, 1),  status.value_or(CaseStatus::unknown),
-                               r.text(i, 3),  r.bytes(i, 4), r.text(i, 5), r.i64(i, 6)};
+          return CaseStatusRow{r.text(i, 0), r.u64(i, 1),   status.value_or(CaseStatus::unknown),
+                               r.text(i, 3), r.bytes(i, 4), r.text(i, 5),
+                               r.i64(i, 6)};
         });
     if (bad) return std::unexpected(*bad);
     return rows;
   }
 
   Result<std::optional<PublishedStatusList>> lock_status_list() override {
-    auto r = one<PublishedStatusList>(
-        "SELECT iat, token FROM status_list WHERE id = 1 FOR UPDATE", Params(),
-        [](const Rows& rows, int i) { return PublishedStatusList{rows.i64(i, 0), rows.bytes(i, 1)}; });
+    auto r =
+        one<PublishedStatusList>("SELECT iat, token FROM status_list WHERE id = 1 FOR UPDATE",
+                                 Params(), [](const Rows& rows, int i) {
+                                   return PublishedStatusList{rows.i64(i, 0), rows.bytes(i, 1)};
+                                 });
     if (!r) return std::unexpected(r.error());
     if (!*r) return fail(Errc::internal, "status list row missing: run the migrations");
     if ((*r)->iat == 0) return std::optional<PublishedStatusList>();
@@ -256,12 +288,25 @@ class PostgresTx final : public Tx {
     return {};
   }
 
-  Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq,
-                                               std::size_t limit) override {
+  Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq, std::size_t limit) override {
     return many<AuditEvent>(std::string("SELECT ") + kAuditColumns +
                                 " FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2",
                             Params().u64(from_seq).u64(limit), audit_from);
   }
+
+  // ---- Audit queries (auditors; schema version 3) ----
+  Result<std::vector<AuditEvent>> query_audit(const AuditFilter& filter) override {
+    AuditQuerySql q = audit_query_sql(filter, SqlDialect::postgres);
+    Params p;
+    for (const auto& v : q.params) {
+      if (v.is_text)
+        p.text(v.text);
+      else
+        p.i64(v.number);
+    }
+    return many<AuditEvent>(q.sql, p, audit_from);
+  }
+  // ---- end of audit queries ----
 
   Result<void> upsert_user(const User& u) override {
     return command(
@@ -281,6 +326,185 @@ class PostgresTx final : public Tx {
     if (bad) return std::unexpected(*bad);
     return r;
   }
+
+  // ---- accounts, sessions, login throttling, offices ----
+
+  Result<void> insert_account(const AccountRow& r) override {
+    auto rows = exec(std::string("INSERT INTO accounts (") + kAccountColumns +
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                     Params()
+                         .text(r.username)
+                         .text(r.user_id)
+                         .text(to_string(r.role))
+                         .text(r.password_hash)
+                         .i64(r.disabled ? 1 : 0)
+                         .i64(r.created_at)
+                         .i64(r.updated_at));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1) return fail(Errc::conflict, "username: already taken");
+    return {};
+  }
+
+  Result<std::optional<AccountRow>> get_account(const std::string& username) override {
+    std::optional<Error> bad;
+    auto r = one<AccountRow>(
+        std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE username = $1",
+        Params().text(username),
+        [&](const Rows& rows, int i) { return account_from(rows, i, 0, bad); });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<std::vector<AccountRow>> list_accounts() override {
+    std::optional<Error> bad;
+    auto r = many<AccountRow>(
+        std::string("SELECT ") + kAccountColumns + " FROM accounts ORDER BY username", Params(),
+        [&](const Rows& rows, int i) { return account_from(rows, i, 0, bad); });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<void> set_account_disabled(const std::string& username, bool disabled,
+                                    UnixTime at) override {
+    auto rows = exec("UPDATE accounts SET disabled = $2, updated_at = $3 WHERE username = $1",
+                     Params().text(username).i64(disabled ? 1 : 0).i64(at));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1) return fail(Errc::not_found, "no such user");
+    return {};
+  }
+
+  Result<void> insert_session(const SessionRow& r) override {
+    return command(
+        std::string("INSERT INTO sessions (") + kSessionColumns + ") VALUES ($1, $2, $3, $4, $5)",
+        Params()
+            .bytes(r.token_hash)
+            .text(r.user_id)
+            .i64(r.created_at)
+            .i64(r.expires_at)
+            .i64(r.revoked_at));
+  }
+
+  Result<std::optional<ActiveSession>> find_active_session(ByteView token_hash,
+                                                           UnixTime now) override {
+    std::optional<Error> bad;
+    auto r = one<ActiveSession>(
+        "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at,"
+        " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at"
+        " FROM sessions s JOIN accounts a ON a.user_id = s.user_id"
+        " WHERE s.token_hash = $1 AND s.revoked_at = 0 AND s.expires_at > $2 AND a.disabled = 0",
+        Params().bytes(token_hash).i64(now), [&](const Rows& rows, int i) {
+          return ActiveSession{session_from(rows, i), account_from(rows, i, 5, bad)};
+        });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<bool> revoke_session(ByteView token_hash, UnixTime at) override {
+    auto rows = exec(
+        "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at = 0"
+        " AND expires_at > $2",
+        Params().bytes(token_hash).i64(at));
+    if (!rows) return std::unexpected(rows.error());
+    return rows->affected() == 1;
+  }
+
+  Result<std::uint64_t> revoke_sessions_of_user(const std::string& user_id, UnixTime at) override {
+    auto rows = exec(
+        "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at = 0"
+        " AND expires_at > $2",
+        Params().text(user_id).i64(at));
+    if (!rows) return std::unexpected(rows.error());
+    return static_cast<std::uint64_t>(rows->affected());
+  }
+
+  Result<std::optional<LoginThrottleRow>> get_login_throttle(const std::string& username) override {
+    return one<LoginThrottleRow>(
+        std::string("SELECT ") + kThrottleColumns + " FROM login_throttle WHERE username = $1",
+        Params().text(username), throttle_from);
+  }
+
+  Result<LoginThrottleRow> count_login_failure(const std::string& username, UnixTime now,
+                                               UnixTime window_start) override {
+    auto r = one<LoginThrottleRow>(
+        std::string("INSERT INTO login_throttle (") + kThrottleColumns +
+            ") VALUES ($1, 1, $2, 0) ON CONFLICT (username) DO UPDATE SET"
+            " failures = CASE WHEN login_throttle.last_failure_at < $3 THEN 1"
+            " ELSE login_throttle.failures + 1 END, last_failure_at = $2 RETURNING " +
+            kThrottleColumns,
+        Params().text(username).i64(now).i64(window_start), throttle_from);
+    if (!r) return std::unexpected(r.error());
+    if (!*r) return fail(Errc::internal, "postgres: login throttle row missing");
+    return **r;
+  }
+
+  Result<void> lock_login(const std::string& username, UnixTime until) override {
+    return command(std::string("INSERT INTO login_throttle (") + kThrottleColumns +
+                       ") VALUES ($1, 0, 0, $2) ON CONFLICT (username) DO UPDATE SET"
+                       " failures = 0, locked_until = $2",
+                   Params().text(username).i64(until));
+  }
+
+  Result<void> clear_login_throttle(const std::string& username) override {
+    return command("DELETE FROM login_throttle WHERE username = $1", Params().text(username));
+  }
+
+  Result<std::uint64_t> purge_login_state(UnixTime now, UnixTime window_start) override {
+    auto s = exec("DELETE FROM sessions WHERE expires_at <= $1", Params().i64(now));
+    if (!s) return std::unexpected(s.error());
+    auto t = exec("DELETE FROM login_throttle WHERE locked_until <= $1 AND last_failure_at < $2",
+                  Params().i64(now).i64(window_start));
+    if (!t) return std::unexpected(t.error());
+    return static_cast<std::uint64_t>(s->affected()) + static_cast<std::uint64_t>(t->affected());
+  }
+
+  Result<void> insert_office(const OfficeRow& r) override {
+    auto rows = exec(std::string("INSERT INTO offices (") + kOfficeColumns +
+                         ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                     Params()
+                         .text(r.id)
+                         .text(r.name)
+                         .text(r.address)
+                         .text(r.time_zone)
+                         .text(r.phone)
+                         .i64(r.created_at)
+                         .i64(r.updated_at));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1) return fail(Errc::conflict, "name: an office has this name");
+    return {};
+  }
+
+  Result<void> update_office(const OfficeRow& r) override {
+    auto taken = exec("SELECT 1 FROM offices WHERE name = $1 AND id <> $2",
+                      Params().text(r.name).text(r.id));
+    if (!taken) return std::unexpected(taken.error());
+    if (taken->size() > 0) return fail(Errc::conflict, "name: an office has this name");
+    auto rows = exec(
+        "UPDATE offices SET name = $2, address = $3, time_zone = $4, phone = $5, updated_at = $6"
+        " WHERE id = $1",
+        Params()
+            .text(r.id)
+            .text(r.name)
+            .text(r.address)
+            .text(r.time_zone)
+            .text(r.phone)
+            .i64(r.updated_at));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1) return fail(Errc::not_found, "no office with id " + r.id);
+    return {};
+  }
+
+  Result<std::optional<OfficeRow>> get_office(const std::string& id) override {
+    return one<OfficeRow>(std::string("SELECT ") + kOfficeColumns + " FROM offices WHERE id = $1",
+                          Params().text(id), office_from);
+  }
+
+  Result<std::vector<OfficeRow>> list_offices() override {
+    return many<OfficeRow>(
+        std::string("SELECT ") + kOfficeColumns + " FROM offices ORDER BY name, id", Params(),
+        office_from);
+  }
+
+  // ---- end of accounts, sessions, login throttling, offices ----
 
  private:
   Result<Rows> exec(const std::string& sql, const Params& p) {
@@ -342,8 +566,7 @@ class PostgresStore final : public Store {
           if (auto e = simple(conn->get(), stmt); !e) return e;
         if (auto e = simple(conn->get(),
                             "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
-                                std::to_string(m.version) +
-                                ", extract(epoch from now())::bigint)");
+                                std::to_string(m.version) + ", extract(epoch from now())::bigint)");
             !e)
           return e;
       }
@@ -358,9 +581,8 @@ class PostgresStore final : public Store {
     auto conn = acquire();
     if (!conn) return std::unexpected(conn.error());
     bool retry = false;
-    auto exists = Statement::exec(conn->get(),
-                                  "SELECT to_regclass('schema_migrations') IS NOT NULL", Params(),
-                                  retry);
+    auto exists = Statement::exec(
+        conn->get(), "SELECT to_regclass('schema_migrations') IS NOT NULL", Params(), retry);
     Result<int> out = 0;
     if (!exists)
       out = std::unexpected(exists.error());
@@ -449,7 +671,8 @@ class PostgresStore final : public Store {
     }
     // Server notices ("already exists, skipping") are not errors: keep them
     // off stderr.
-    PQsetNoticeProcessor(c.get(), [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        c.get(), [](void*, const char*) {}, nullptr);
     return c;
   }
 

@@ -1,10 +1,11 @@
 // The Store on one SQLite file. One connection per Store, used by one
 // transaction at a time (a mutex); other processes on the same file wait on
 // BEGIN IMMEDIATE for up to the busy timeout.
+#include "sdc/registry/sqlite_store.h"
+
 #include <mutex>
 
 #include "sdc/registry/schema.h"
-#include "sdc/registry/sqlite_store.h"
 #include "store/sqlite/sqlite_handle.h"
 
 namespace sdc::registry {
@@ -12,7 +13,6 @@ namespace {
 
 using sqlite::Db;
 using sqlite::Stmt;
-
 
 Error sqlite_error(sqlite3* db, std::string_view what) {
   return Error{Errc::io, "sqlite: " + std::string(what) + ": " + sqlite3_errmsg(db)};
@@ -43,6 +43,31 @@ AuditEvent audit_from(const Stmt& s) {
                     s.text(5), s.text(6), s.text(7), s.blob(8), s.blob(9)};
 }
 
+// ---- accounts, sessions, login throttling, offices ----
+
+// Reads an account from columns `at`..`at + 6` (kAccountColumns order).
+AccountRow account_from(const Stmt& s, int at, std::optional<Error>& bad) {
+  auto role = parse_role(s.text(at + 2));
+  if (!role) bad = role.error();
+  return AccountRow{s.text(at),     s.text(at + 1),     role.value_or(Role::kiosk),
+                    s.text(at + 3), s.i64(at + 4) != 0, s.i64(at + 5),
+                    s.i64(at + 6)};
+}
+
+SessionRow session_from(const Stmt& s) {
+  return SessionRow{s.blob(0), s.text(1), s.i64(2), s.i64(3), s.i64(4)};
+}
+
+LoginThrottleRow throttle_from(const Stmt& s) {
+  return LoginThrottleRow{s.text(0), s.u64(1), s.i64(2), s.i64(3)};
+}
+
+OfficeRow office_from(const Stmt& s) {
+  return OfficeRow{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.i64(5), s.i64(6)};
+}
+
+// ---- end of accounts, sessions, login throttling, offices ----
+
 class SqliteTx final : public Tx {
  public:
   explicit SqliteTx(sqlite3* db) : db_(db) {}
@@ -69,8 +94,9 @@ class SqliteTx final : public Tx {
   }
 
   Result<std::optional<HolderRow>> get_holder(const std::string& id) override {
-    return one<HolderRow>(std::string("SELECT ") + kHolderColumns + " FROM holders WHERE id = ?1",
-                          [&](Stmt& s) { s.bind(1, id); }, holder_from);
+    return one<HolderRow>(
+        std::string("SELECT ") + kHolderColumns + " FROM holders WHERE id = ?1",
+        [&](Stmt& s) { s.bind(1, id); }, holder_from);
   }
 
   Result<std::optional<HolderRow>> find_holder_by_a_number_hash(ByteView hash) override {
@@ -80,9 +106,10 @@ class SqliteTx final : public Tx {
   }
 
   Result<std::vector<HolderRow>> find_holders_by_name_dob_hash(ByteView hash) override {
-    return many<HolderRow>(std::string("SELECT ") + kHolderColumns +
-                               " FROM holders WHERE name_dob_hash = ?1 ORDER BY created_at, id",
-                           [&](Stmt& s) { s.bind(1, hash); }, holder_from);
+    return many<HolderRow>(
+        std::string("SELECT ") + kHolderColumns +
+            " FROM holders WHERE name_dob_hash = ?1 ORDER BY created_at, id",
+        [&](Stmt& s) { s.bind(1, hash); }, holder_from);
   }
 
   Result<void> insert_card(const CardRow& r) override {
@@ -99,7 +126,8 @@ class SqliteTx final : public Tx {
   Result<void> update_card_state(const std::string& document_number, CardState state,
                                  const std::string& reason, UnixTime at) override {
     auto s = prepare(
-        "UPDATE cards SET state = ?2, state_reason = ?3, updated_at = ?4 WHERE document_number = ?1");
+        "UPDATE cards SET state = ?2, state_reason = ?3, updated_at = ?4 WHERE document_number = "
+        "?1");
     if (!s) return std::unexpected(s.error());
     s->bind(1, document_number).bind(2, static_cast<std::int64_t>(state)).bind(3, reason);
     s->bind(4, at);
@@ -116,22 +144,24 @@ class SqliteTx final : public Tx {
   }
 
   Result<std::vector<CardRow>> cards_of_holder(const std::string& holder_id) override {
-    return many<CardRow>(std::string("SELECT ") + kCardColumns +
-                             " FROM cards WHERE holder_id = ?1 ORDER BY card_version",
-                         [&](Stmt& s) { s.bind(1, holder_id); }, card_from);
+    return many<CardRow>(
+        std::string("SELECT ") + kCardColumns +
+            " FROM cards WHERE holder_id = ?1 ORDER BY card_version",
+        [&](Stmt& s) { s.bind(1, holder_id); }, card_from);
   }
 
   Result<bool> document_number_taken(const std::string& document_number) override {
-    auto r = one<bool>("SELECT 1 FROM cards WHERE document_number = ?1",
-                       [&](Stmt& s) { s.bind(1, document_number); },
-                       [](const Stmt&) { return true; });
+    auto r = one<bool>(
+        "SELECT 1 FROM cards WHERE document_number = ?1",
+        [&](Stmt& s) { s.bind(1, document_number); }, [](const Stmt&) { return true; });
     if (!r) return std::unexpected(r.error());
     return r->has_value();
   }
 
   Result<bool> status_index_taken(std::uint64_t index) override {
-    auto r = one<bool>("SELECT 1 FROM cards WHERE status_index = ?1",
-                       [&](Stmt& s) { s.bind(1, index); }, [](const Stmt&) { return true; });
+    auto r = one<bool>(
+        "SELECT 1 FROM cards WHERE status_index = ?1", [&](Stmt& s) { s.bind(1, index); },
+        [](const Stmt&) { return true; });
     if (!r) return std::unexpected(r.error());
     return r->has_value();
   }
@@ -139,7 +169,9 @@ class SqliteTx final : public Tx {
   Result<std::vector<std::pair<std::uint64_t, CardState>>> card_states() override {
     return many<std::pair<std::uint64_t, CardState>>(
         "SELECT status_index, state FROM cards", [](Stmt&) {},
-        [](const Stmt& s) { return std::pair{s.u64(0), static_cast<CardState>(s.i64(1))}; });
+        [](const Stmt& s) {
+          return std::pair{s.u64(0), static_cast<CardState>(s.i64(1))};
+        });
   }
 
   Result<void> insert_case_status(const CaseStatusRow& r) override {
@@ -160,8 +192,9 @@ class SqliteTx final : public Tx {
         [&](const Stmt& s) {
           auto status = parse_case_status(s.text(2));
           if (!status) bad = status.error();
-          return CaseStatusRow{s.text(0), s.u64(1), status.value_or(CaseStatus::unknown),
-                               s.text(3), s.blob(4), s.text(5), s.i64(6)};
+          return CaseStatusRow{s.text(0), s.u64(1),  status.value_or(CaseStatus::unknown),
+                               s.text(3), s.blob(4), s.text(5),
+                               s.i64(6)};
         });
     if (bad) return std::unexpected(*bad);
     return rows;
@@ -169,11 +202,11 @@ class SqliteTx final : public Tx {
 
   Result<std::optional<PublishedStatusList>> lock_status_list() override {
     // BEGIN IMMEDIATE already holds the database's write lock.
-    auto r = one<PublishedStatusList>("SELECT iat, token FROM status_list WHERE id = 1",
-                                      [](Stmt&) {},
-                                      [](const Stmt& s) {
-                                        return PublishedStatusList{s.i64(0), s.blob(1)};
-                                      });
+    auto r = one<PublishedStatusList>(
+        "SELECT iat, token FROM status_list WHERE id = 1", [](Stmt&) {},
+        [](const Stmt& s) {
+          return PublishedStatusList{s.i64(0), s.blob(1)};
+        });
     if (!r) return std::unexpected(r.error());
     if (!*r || (*r)->iat == 0) return std::optional<PublishedStatusList>();
     return r;
@@ -192,8 +225,11 @@ class SqliteTx final : public Tx {
   }
 
   Result<AuditHead> lock_audit_head() override {
-    auto r = one<AuditHead>("SELECT seq, hash FROM audit_head WHERE id = 1", [](Stmt&) {},
-                            [](const Stmt& s) { return AuditHead{s.u64(0), s.blob(1)}; });
+    auto r = one<AuditHead>(
+        "SELECT seq, hash FROM audit_head WHERE id = 1", [](Stmt&) {},
+        [](const Stmt& s) {
+          return AuditHead{s.u64(0), s.blob(1)};
+        });
     if (!r) return std::unexpected(r.error());
     if (!*r) return fail(Errc::internal, "audit head missing: run the migrations");
     return **r;
@@ -218,15 +254,31 @@ class SqliteTx final : public Tx {
     return {};
   }
 
-  Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq,
-                                               std::size_t limit) override {
-    return many<AuditEvent>(std::string("SELECT ") + kAuditColumns +
-                                " FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
-                            [&](Stmt& s) {
-                              s.bind(1, from_seq).bind(2, static_cast<std::uint64_t>(limit));
-                            },
-                            audit_from);
+  Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq, std::size_t limit) override {
+    return many<AuditEvent>(
+        std::string("SELECT ") + kAuditColumns +
+            " FROM audit_log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+        [&](Stmt& s) { s.bind(1, from_seq).bind(2, static_cast<std::uint64_t>(limit)); },
+        audit_from);
   }
+
+  // ---- Audit queries (auditors; schema version 3) ----
+  Result<std::vector<AuditEvent>> query_audit(const AuditFilter& filter) override {
+    AuditQuerySql q = audit_query_sql(filter, SqlDialect::sqlite);
+    return many<AuditEvent>(
+        q.sql,
+        [&](Stmt& s) {
+          int i = 0;
+          for (const auto& p : q.params) {
+            if (p.is_text)
+              s.bind(++i, std::string_view(p.text));
+            else
+              s.bind(++i, p.number);
+          }
+        },
+        audit_from);
+  }
+  // ---- end of audit queries ----
 
   Result<void> upsert_user(const User& u) override {
     auto s = prepare(
@@ -239,16 +291,195 @@ class SqliteTx final : public Tx {
 
   Result<std::optional<User>> get_user(const std::string& id) override {
     std::optional<Error> bad;
-    auto r = one<User>("SELECT id, display_name, role FROM users WHERE id = ?1",
-                       [&](Stmt& s) { s.bind(1, id); },
-                       [&](const Stmt& s) {
-                         auto role = parse_role(s.text(2));
-                         if (!role) bad = role.error();
-                         return User{s.text(0), s.text(1), role.value_or(Role::kiosk)};
-                       });
+    auto r = one<User>(
+        "SELECT id, display_name, role FROM users WHERE id = ?1", [&](Stmt& s) { s.bind(1, id); },
+        [&](const Stmt& s) {
+          auto role = parse_role(s.text(2));
+          if (!role) bad = role.error();
+          return User{s.text(0), s.text(1), role.value_or(Role::kiosk)};
+        });
     if (bad) return std::unexpected(*bad);
     return r;
   }
+
+  // ---- accounts, sessions, login throttling, offices ----
+
+  Result<void> insert_account(const AccountRow& r) override {
+    auto s = prepare(std::string("INSERT INTO accounts (") + kAccountColumns +
+                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, r.username).bind(2, r.user_id).bind(3, to_string(r.role)).bind(4, r.password_hash);
+    s->bind(5, std::int64_t{r.disabled ? 1 : 0}).bind(6, r.created_at).bind(7, r.updated_at);
+    if (auto d = done(*s, "insert account"); !d) return d;
+    if (sqlite3_changes(db_) != 1) return fail(Errc::conflict, "username: already taken");
+    return {};
+  }
+
+  Result<std::optional<AccountRow>> get_account(const std::string& username) override {
+    std::optional<Error> bad;
+    auto r = one<AccountRow>(
+        std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE username = ?1",
+        [&](Stmt& s) { s.bind(1, username); },
+        [&](const Stmt& s) { return account_from(s, 0, bad); });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<std::vector<AccountRow>> list_accounts() override {
+    std::optional<Error> bad;
+    auto r = many<AccountRow>(
+        std::string("SELECT ") + kAccountColumns + " FROM accounts ORDER BY username", [](Stmt&) {},
+        [&](const Stmt& s) { return account_from(s, 0, bad); });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<void> set_account_disabled(const std::string& username, bool disabled,
+                                    UnixTime at) override {
+    auto s = prepare("UPDATE accounts SET disabled = ?2, updated_at = ?3 WHERE username = ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, username).bind(2, std::int64_t{disabled ? 1 : 0}).bind(3, at);
+    if (auto d = done(*s, "update account"); !d) return d;
+    if (sqlite3_changes(db_) != 1) return fail(Errc::not_found, "no such user");
+    return {};
+  }
+
+  Result<void> insert_session(const SessionRow& r) override {
+    auto s = prepare(std::string("INSERT INTO sessions (") + kSessionColumns +
+                     ") VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, r.token_hash).bind(2, r.user_id).bind(3, r.created_at).bind(4, r.expires_at);
+    s->bind(5, r.revoked_at);
+    return done(*s, "insert session");
+  }
+
+  Result<std::optional<ActiveSession>> find_active_session(ByteView token_hash,
+                                                           UnixTime now) override {
+    std::optional<Error> bad;
+    auto r = one<ActiveSession>(
+        "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at,"
+        " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at"
+        " FROM sessions s JOIN accounts a ON a.user_id = s.user_id"
+        " WHERE s.token_hash = ?1 AND s.revoked_at = 0 AND s.expires_at > ?2 AND a.disabled = 0",
+        [&](Stmt& s) { s.bind(1, token_hash).bind(2, now); },
+        [&](const Stmt& s) {
+          return ActiveSession{session_from(s), account_from(s, 5, bad)};
+        });
+    if (bad) return std::unexpected(*bad);
+    return r;
+  }
+
+  Result<bool> revoke_session(ByteView token_hash, UnixTime at) override {
+    auto s = prepare(
+        "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at = 0"
+        " AND expires_at > ?2");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, token_hash).bind(2, at);
+    if (auto d = done(*s, "revoke session"); !d) return std::unexpected(d.error());
+    return sqlite3_changes(db_) == 1;
+  }
+
+  Result<std::uint64_t> revoke_sessions_of_user(const std::string& user_id, UnixTime at) override {
+    auto s = prepare(
+        "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at = 0"
+        " AND expires_at > ?2");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, user_id).bind(2, at);
+    if (auto d = done(*s, "revoke sessions"); !d) return std::unexpected(d.error());
+    return static_cast<std::uint64_t>(sqlite3_changes(db_));
+  }
+
+  Result<std::optional<LoginThrottleRow>> get_login_throttle(const std::string& username) override {
+    return one<LoginThrottleRow>(
+        std::string("SELECT ") + kThrottleColumns + " FROM login_throttle WHERE username = ?1",
+        [&](Stmt& s) { s.bind(1, username); }, throttle_from);
+  }
+
+  Result<LoginThrottleRow> count_login_failure(const std::string& username, UnixTime now,
+                                               UnixTime window_start) override {
+    auto r = one<LoginThrottleRow>(
+        std::string("INSERT INTO login_throttle (") + kThrottleColumns +
+            ") VALUES (?1, 1, ?2, 0) ON CONFLICT (username) DO UPDATE SET"
+            " failures = CASE WHEN login_throttle.last_failure_at < ?3 THEN 1"
+            " ELSE login_throttle.failures + 1 END, last_failure_at = ?2 RETURNING " +
+            kThrottleColumns,
+        [&](Stmt& s) { s.bind(1, username).bind(2, now).bind(3, window_start); }, throttle_from);
+    if (!r) return std::unexpected(r.error());
+    if (!*r) return fail(Errc::internal, "sqlite: login throttle row missing");
+    return **r;
+  }
+
+  Result<void> lock_login(const std::string& username, UnixTime until) override {
+    auto s = prepare(std::string("INSERT INTO login_throttle (") + kThrottleColumns +
+                     ") VALUES (?1, 0, 0, ?2) ON CONFLICT (username) DO UPDATE SET"
+                     " failures = 0, locked_until = ?2");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, username).bind(2, until);
+    return done(*s, "lock login");
+  }
+
+  Result<void> clear_login_throttle(const std::string& username) override {
+    auto s = prepare("DELETE FROM login_throttle WHERE username = ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, username);
+    return done(*s, "clear login throttle");
+  }
+
+  Result<std::uint64_t> purge_login_state(UnixTime now, UnixTime window_start) override {
+    auto s = prepare("DELETE FROM sessions WHERE expires_at <= ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, now);
+    if (auto d = done(*s, "purge sessions"); !d) return std::unexpected(d.error());
+    auto n = static_cast<std::uint64_t>(sqlite3_changes(db_));
+    auto t =
+        prepare("DELETE FROM login_throttle WHERE locked_until <= ?1 AND last_failure_at < ?2");
+    if (!t) return std::unexpected(t.error());
+    t->bind(1, now).bind(2, window_start);
+    if (auto d = done(*t, "purge login throttle"); !d) return std::unexpected(d.error());
+    return n + static_cast<std::uint64_t>(sqlite3_changes(db_));
+  }
+
+  Result<void> insert_office(const OfficeRow& r) override {
+    auto s = prepare(std::string("INSERT INTO offices (") + kOfficeColumns +
+                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, r.id).bind(2, r.name).bind(3, r.address).bind(4, r.time_zone).bind(5, r.phone);
+    s->bind(6, r.created_at).bind(7, r.updated_at);
+    if (auto d = done(*s, "insert office"); !d) return d;
+    if (sqlite3_changes(db_) != 1) return fail(Errc::conflict, "name: an office has this name");
+    return {};
+  }
+
+  Result<void> update_office(const OfficeRow& r) override {
+    auto taken = one<bool>(
+        "SELECT 1 FROM offices WHERE name = ?1 AND id <> ?2",
+        [&](Stmt& s) { s.bind(1, r.name).bind(2, r.id); }, [](const Stmt&) { return true; });
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) return fail(Errc::conflict, "name: an office has this name");
+    auto s = prepare(
+        "UPDATE offices SET name = ?2, address = ?3, time_zone = ?4, phone = ?5, updated_at = ?6"
+        " WHERE id = ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, r.id).bind(2, r.name).bind(3, r.address).bind(4, r.time_zone).bind(5, r.phone);
+    s->bind(6, r.updated_at);
+    if (auto d = done(*s, "update office"); !d) return d;
+    if (sqlite3_changes(db_) != 1) return fail(Errc::not_found, "no office with id " + r.id);
+    return {};
+  }
+
+  Result<std::optional<OfficeRow>> get_office(const std::string& id) override {
+    return one<OfficeRow>(
+        std::string("SELECT ") + kOfficeColumns + " FROM offices WHERE id = ?1",
+        [&](Stmt& s) { s.bind(1, id); }, office_from);
+  }
+
+  Result<std::vector<OfficeRow>> list_offices() override {
+    return many<OfficeRow>(
+        std::string("SELECT ") + kOfficeColumns + " FROM offices ORDER BY name, id", [](Stmt&) {},
+        office_from);
+  }
+
+  // ---- end of accounts, sessions, login throttling, offices ----
 
  private:
   Result<Stmt> prepare(const std::string& sql) { return Stmt::prepare(db_, sql); }
@@ -262,8 +493,8 @@ class SqliteTx final : public Tx {
   std::unexpected<Error> step_error(int rc, std::string_view what) {
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
       request_retry();
-      return std::unexpected(Error{Errc::conflict, "sqlite: " + std::string(what) +
-                                                       ": a unique value is already taken"});
+      return std::unexpected(Error{
+          Errc::conflict, "sqlite: " + std::string(what) + ": a unique value is already taken"});
     }
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) request_retry();
     return std::unexpected(sqlite_error(db_, what));
@@ -330,7 +561,8 @@ class SqliteStore final : public Store {
   Result<int> schema_version() override {
     std::lock_guard lock(mutex_);
     auto exists = Stmt::prepare(
-        db_.get(), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+        db_.get(),
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
     if (!exists) return std::unexpected(exists.error());
     if (exists->step() != SQLITE_ROW) return 0;
     return current_version();
@@ -377,9 +609,9 @@ class SqliteStore final : public Store {
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(options.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK)
     return fail(Errc::io, "sqlite: cannot open " + options.path.string() + ": " +
@@ -387,8 +619,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const SqliteOptions& options) {
   sqlite3_extended_result_codes(db.get(), 1);
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
   // WAL with synchronous=FULL: a commit is on disk when COMMIT returns.
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-                             "PRAGMA foreign_keys = ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
     auto s = Stmt::prepare(db.get(), pragma);
     if (!s) return std::unexpected(s.error());
     int step = s->step();

@@ -37,15 +37,15 @@ class HttpTest : public ::testing::Test {
     fs::remove_all(dir_);
     sdc::http::InitOptions io;
     io.data_dir = dir_;
-    io.base_url = "http://127.0.0.1:1";
-    io.status_list_size = 1024;
+    io.config.base_url = "http://127.0.0.1:1";
+    io.config.status_list_size = 1024;
     auto init = sdc::http::init_data_dir(io);
     ASSERT_TRUE(init) << init.error().message;
     admin_password_ = init->admin_password;
 
     sdc::http::ServeOptions so;
     so.data_dir = dir_;
-    so.threads = 4;
+    so.overrides.threads = 4;
     so.log_requests = false;
     auto yaml = sdc::read_file(fs::path(__FILE__).parent_path() / "../../../docs/openapi.yaml");
     so.openapi_yaml = yaml ? *yaml : std::string();
@@ -267,8 +267,297 @@ TEST_F(HttpTest, RoleEndpointMatrix) {
                  {"password", "a-long-password"},
                  {"role", "kiosk"}}),
            "users");
+    expect(Action::read_audit, get(r, "/v1/audit?holder=" + h1 + "&limit=5"), "audit");
+    // ---- accounts and offices ----
+    expect(Action::read_users, get(r, "/v1/users"), "list users");
+    std::string target = "matrix-target-" + std::to_string(user_counter);
+    ASSERT_TRUE(server_->add_user(target, "a-long-password", Role::kiosk));
+    auto disable = client().Patch("/v1/users/" + target, auth(r), json{{"disabled", true}}.dump(),
+                                  "application/json");
+    expect(Action::manage_users, disable, "disable user");
+    auto offices = get(r, "/v1/offices");
+    ASSERT_TRUE(offices);
+    EXPECT_EQ(offices->status, 200) << "list offices " << offices->body;  // every role
+    // Offices are administered like users (DESIGN.md: users, roles, offices, keys).
+    expect(Action::manage_users,
+           post(r, "/v1/offices",
+                {{"name", "Matrix Office " + std::to_string(user_counter)},
+                 {"address", "1 Test Road"},
+                 {"time_zone", "America/Chicago"},
+                 {"phone", "+1 555 0100"}}),
+           "create office");
+    // ---- end of accounts and offices ----
   }
 }
+
+// ---- audit trail (auditors) ----
+
+TEST_F(HttpTest, AuditorsPageThroughAHoldersTrail) {
+  std::string h = enroll();
+  for (int i = 0; i < 3; ++i) {
+    auto read = get(Role::field_officer, "/v1/holders/" + h);
+    ASSERT_TRUE(read);
+    ASSERT_EQ(read->status, 200) << read->body;
+  }
+  auto denied = get(Role::checkpoint_screener, "/v1/holders/" + h + "/case-status");
+  ASSERT_TRUE(denied);
+  ASSERT_EQ(denied->status, 403);
+
+  auto page1 = get(Role::auditor, "/v1/audit?holder=" + h + "&order=oldest&limit=3");
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->status, 200) << page1->body;
+  auto j1 = json::parse(page1->body);
+  ASSERT_EQ(j1["events"].size(), 3u);
+  EXPECT_EQ(j1["events"][0]["action"], "enroll_holder");
+  EXPECT_EQ(j1["events"][1]["action"], "read_holder_name");
+  EXPECT_EQ(j1["events"][1]["role"], "field_officer");
+  EXPECT_EQ(j1["events"][1]["outcome"], "ok");
+  EXPECT_TRUE(j1["events"][1].contains("at"));
+  EXPECT_TRUE(j1["events"][1].contains("user"));
+  ASSERT_TRUE(j1["next_after"].is_number());
+
+  auto page2 = get(Role::auditor, "/v1/audit?holder=" + h + "&order=oldest&limit=3&after=" +
+                                      std::to_string(j1["next_after"].get<std::uint64_t>()));
+  ASSERT_TRUE(page2);
+  ASSERT_EQ(page2->status, 200) << page2->body;
+  auto j2 = json::parse(page2->body);
+  // The rest: the third read, the refusal, and the auditor's first query.
+  ASSERT_EQ(j2["events"].size(), 3u);
+  EXPECT_EQ(j2["events"][1]["outcome"], "denied");
+  EXPECT_EQ(j2["events"][1]["role"], "checkpoint_screener");
+  EXPECT_EQ(j2["events"][2]["action"], "read_audit");
+  EXPECT_EQ(j2["events"][2]["role"], "auditor");
+
+  // Newest first by default, by user and time.
+  auto mine = get(Role::auditor, "/v1/audit?holder=" + h + "&limit=1");
+  ASSERT_TRUE(mine);
+  auto jm = json::parse(mine->body);
+  ASSERT_EQ(jm["events"].size(), 1u);
+  EXPECT_EQ(jm["events"][0]["action"], "read_audit");
+  std::string user = jm["events"][0]["user"].get<std::string>();
+  auto by_user = get(Role::auditor, "/v1/audit?user=" + user + "&from=2000-01-01T00:00:00Z");
+  ASSERT_TRUE(by_user);
+  ASSERT_EQ(by_user->status, 200) << by_user->body;
+  const json by_user_json = json::parse(by_user->body);
+  const json& events = by_user_json["events"];
+  ASSERT_FALSE(events.empty());
+  for (const auto& e : events) EXPECT_EQ(e["user"], user);
+}
+
+TEST_F(HttpTest, AuditQueryParametersAreChecked) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"holder=xyz", "holder"},
+      {"from=yesterday", "from"},
+      {"from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"},
+      {"after=-1", "after"},
+      {"limit=0", "limit"},
+      {"limit=5000", "limit"},
+      {"order=sideways", "order"},
+      {"colour=blue", "colour"},
+  };
+  for (const auto& [query, field] : cases) {
+    SCOPED_TRACE(query);
+    auto res = get(Role::auditor, std::string("/v1/audit?") + query);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    auto j = json::parse(res->body);
+    ASSERT_TRUE(j.contains("errors")) << res->body;
+    EXPECT_EQ(j["errors"][0]["field"], field) << res->body;
+  }
+  auto wrong_role = get(Role::administrator, "/v1/audit?holder=xyz");
+  ASSERT_TRUE(wrong_role);
+  EXPECT_EQ(wrong_role->status, 403);
+}
+
+// ---- end of audit trail ----
+
+// ---- accounts and offices ----
+
+std::string login_token(int port, const std::string& username, const std::string& password,
+                        int expect_status = 200) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Post("/v1/login", json{{"username", username}, {"password", password}}.dump(),
+                    "application/json");
+  EXPECT_TRUE(res);
+  if (!res) return {};
+  EXPECT_EQ(res->status, expect_status) << res->body;
+  if (res->status != 200) return {};
+  return json::parse(res->body)["token"].get<std::string>();
+}
+
+int status_with(int port, const std::string& token) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Get("/v1/offices", {{"Authorization", "Bearer " + token}});
+  return res ? res->status : -1;
+}
+
+TEST_F(HttpTest, UsersAreListedWithoutPasswordHashes) {
+  auto res = get(Role::administrator, "/v1/users");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  auto j = json::parse(res->body);
+  bool found_admin = false;
+  for (const auto& u : j["users"]) {
+    EXPECT_FALSE(u.contains("password_hash"));
+    EXPECT_TRUE(u.contains("role"));
+    EXPECT_TRUE(u.contains("disabled"));
+    if (u["username"] == "admin") {
+      found_admin = true;
+      EXPECT_EQ(u["role"], "administrator");
+    }
+  }
+  EXPECT_TRUE(found_admin) << res->body;
+  EXPECT_EQ(res->body.find("argon2"), std::string::npos);
+  EXPECT_EQ(res->body.find("password"), std::string::npos);
+}
+
+TEST_F(HttpTest, CreatingAUserChecksFieldsAndRefusesATakenName) {
+  auto taken = post(Role::administrator, "/v1/users",
+                    {{"username", "admin"}, {"password", "a-long-password"}, {"role", "kiosk"}});
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->status, 409) << taken->body;
+  auto short_pw = post(Role::administrator, "/v1/users",
+                       {{"username", "shorty"}, {"password", "short"}, {"role", "kiosk"}});
+  ASSERT_TRUE(short_pw);
+  EXPECT_EQ(short_pw->status, 400);
+  EXPECT_EQ(json::parse(short_pw->body)["errors"][0]["field"], "password") << short_pw->body;
+  auto bad_name =
+      post(Role::administrator, "/v1/users",
+           {{"username", "no spaces"}, {"password", "a-long-password"}, {"role", "kiosk"}});
+  ASSERT_TRUE(bad_name);
+  EXPECT_EQ(bad_name->status, 400);
+  EXPECT_EQ(json::parse(bad_name->body)["errors"][0]["field"], "username") << bad_name->body;
+}
+
+TEST_F(HttpTest, DisablingAUserEndsTheirSessionsAndLogins) {
+  ASSERT_TRUE(server_->add_user("to-disable", "to-disable-password", Role::field_officer));
+  std::string token = login_token(port_, "to-disable", "to-disable-password");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(status_with(port_, token), 200);
+
+  auto patch = [&](const std::string& who, const json& body) {
+    return client().Patch("/v1/users/" + who, auth(Role::administrator), body.dump(),
+                          "application/json");
+  };
+  auto off = patch("to-disable", {{"disabled", true}});
+  ASSERT_TRUE(off);
+  ASSERT_EQ(off->status, 200) << off->body;
+  EXPECT_EQ(json::parse(off->body)["disabled"], true);
+  EXPECT_EQ(status_with(port_, token), 401);
+  login_token(port_, "to-disable", "to-disable-password", 401);
+
+  auto on = patch("to-disable", {{"disabled", false}});
+  ASSERT_TRUE(on);
+  ASSERT_EQ(on->status, 200) << on->body;
+  EXPECT_EQ(status_with(port_, token), 401);  // revoked sessions stay revoked
+  std::string again = login_token(port_, "to-disable", "to-disable-password");
+  EXPECT_EQ(status_with(port_, again), 200);
+
+  auto unknown = patch("nobody-here", {{"disabled", true}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto bad = patch("to-disable", {{"disabled", "yes"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_EQ(json::parse(bad->body)["errors"][0]["field"], "disabled");
+  auto extra = patch("to-disable", {{"disabled", true}, {"role", "administrator"}});
+  ASSERT_TRUE(extra);
+  EXPECT_EQ(extra->status, 400);
+  EXPECT_EQ(json::parse(extra->body)["errors"][0]["field"], "role");
+  auto self = patch("t-administrator", {{"disabled", true}});
+  ASSERT_TRUE(self);
+  EXPECT_EQ(self->status, 409) << self->body;
+  EXPECT_EQ(status_with(port_, tokens_[Role::administrator]), 200);
+}
+
+TEST_F(HttpTest, OfficesAreCheckedStoredAndListed) {
+  json office = {{"name", "Specimen Field Office Test"},
+                 {"address", "4 Harbour Road"},
+                 {"time_zone", "America/Los_Angeles"},
+                 {"phone", "+1 (213) 555-0199"}};
+  auto made = post(Role::administrator, "/v1/offices", office);
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 201) << made->body;
+  std::string id = json::parse(made->body)["id"].get<std::string>();
+
+  auto dup = post(Role::administrator, "/v1/offices", office);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->status, 409);
+
+  const std::pair<const char*, const char*> bad[] = {{"time_zone", "Mars/Olympus_Mons"},
+                                                     {"time_zone", "../../etc/passwd"},
+                                                     {"phone", "call me"},
+                                                     {"name", ""}};
+  for (const auto& [field, value] : bad) {
+    SCOPED_TRACE(value);
+    json b = office;
+    b["name"] = std::string("Another ") + value;
+    b[field] = value;
+    auto res = post(Role::administrator, "/v1/offices", b);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_EQ(json::parse(res->body)["errors"][0]["field"], field) << res->body;
+  }
+
+  auto list = get(Role::kiosk, "/v1/offices");
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200);
+  bool found = false;
+  const json listed = json::parse(list->body);
+  for (const auto& o : listed["offices"]) {
+    if (o["id"] != id) continue;
+    found = true;
+    EXPECT_EQ(o["name"], office["name"]);
+    EXPECT_EQ(o["time_zone"], "America/Los_Angeles");
+    EXPECT_EQ(o["phone"], office["phone"]);
+  }
+  EXPECT_TRUE(found) << list->body;
+  auto none = client().Get("/v1/offices");
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 401);
+}
+
+// Two servers on one database act as one service: a token from one works
+// on the other, a logout on one ends it on both, and failed logins on both
+// add up to one lockout.
+TEST_F(HttpTest, TwoServersShareSessionsAndThrottling) {
+  sdc::http::ServeOptions so;
+  so.data_dir = dir_;
+  so.overrides.threads = 2;
+  so.log_requests = false;
+  auto second = sdc::http::Server::open(so);
+  ASSERT_TRUE(second) << second.error().message;
+  auto port2 = (*second)->bind("127.0.0.1", 0);
+  ASSERT_TRUE(port2);
+  std::thread t([&] { (*second)->run(); });
+  struct Stop {
+    sdc::http::Server& s;
+    std::thread& t;
+    ~Stop() {
+      s.stop();
+      t.join();
+    }
+  } stop{**second, t};
+
+  ASSERT_TRUE(server_->add_user("roamer", "roamer-password-1", Role::kiosk));
+  std::string token = login_token(*port2, "roamer", "roamer-password-1");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(status_with(port_, token), 200);
+  EXPECT_EQ(status_with(*port2, token), 200);
+  httplib::Client c2("127.0.0.1", *port2);
+  auto out = c2.Post("/v1/logout", {{"Authorization", "Bearer " + token}}, "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  EXPECT_EQ(status_with(port_, token), 401);
+
+  ASSERT_TRUE(server_->add_user("guessed", "guessed-password-1", Role::kiosk));
+  for (int i = 0; i < 5; ++i) login_token(i % 2 ? port_ : *port2, "guessed", "wrong-guess", 401);
+  login_token(port_, "guessed", "guessed-password-1", 429);
+  login_token(*port2, "guessed", "guessed-password-1", 429);
+}
+
+// ---- end of accounts and offices ----
 
 TEST_F(HttpTest, VerifyDisclosesByRole) {
   std::string h = enroll();

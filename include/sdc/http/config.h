@@ -1,0 +1,113 @@
+// sdcd's settings: a TOML file (sdcd.toml in the data folder, written by
+// `sdcd init`), the environment (SDCD_*) and flags. A setting given as a flag
+// wins over the environment, which wins over the file, which wins over the
+// defaults below.
+//
+//   key                 environment     flag          default
+//   base_url            -               (init only)   http://127.0.0.1:8080
+//   listen              SDCD_LISTEN     --listen      127.0.0.1:8080
+//   threads             SDCD_THREADS    --threads     16
+//   store               SDCD_STORE      --store       sqlite
+//   postgres            SDCD_POSTGRES   --postgres    (none)
+//   tls_cert, tls_key   SDCD_TLS_CERT   --tls-cert    (none: plain HTTP)
+//                       SDCD_TLS_KEY    --tls-key
+//   status_list_size, status_list_ttl, card_validity_days, openapi_path: file only
+//
+// base_url is fixed at init: every card carries base_url + "/status/validity"
+// as its status uri for life. Relative paths in the file are taken from the
+// file's folder; those from the environment or flags from the working folder.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sdc/error.h"
+#include "sdc/issuer.h"
+
+namespace sdc::http {
+
+enum class StoreKind { sqlite, postgres };
+
+const char* to_string(StoreKind kind);
+// "sqlite" or "postgres"; anything else is Errc::invalid_argument.
+Result<StoreKind> parse_store_kind(std::string_view text);
+
+struct ListenAddress {
+  std::string host;
+  int port = 0;  // 0: any free port
+};
+// "HOST:PORT" with PORT in 0..65535 ("[::1]:8080" for IPv6).
+Result<ListenAddress> parse_listen(std::string_view text);
+
+struct Config {
+  std::string base_url = "http://127.0.0.1:8080";
+  std::string listen = "127.0.0.1:8080";
+  int threads = 16;
+  StoreKind store = StoreKind::sqlite;
+  std::string postgres;  // libpq conninfo; required when store is postgres
+  std::uint64_t status_list_size = kDefaultStatusListSize;
+  std::uint64_t status_list_ttl = 3600;
+  int card_validity_days = kDefaultValidDays;
+  std::filesystem::path tls_cert;  // both or neither
+  std::filesystem::path tls_key;
+  std::filesystem::path openapi_path;  // empty: the built-in description
+
+  bool tls() const { return !tls_cert.empty(); }
+  // base_url + "/status/validity": the status uri cards carry.
+  std::string status_uri() const;
+};
+
+// Settings given by the environment or by flags; unset ones leave the value
+// underneath alone.
+struct ConfigOverrides {
+  std::optional<std::string> listen;
+  std::optional<int> threads;
+  std::optional<StoreKind> store;
+  std::optional<std::string> postgres;
+  std::optional<std::filesystem::path> tls_cert;
+  std::optional<std::filesystem::path> tls_key;
+};
+
+// `high` where it is set, `low` elsewhere.
+ConfigOverrides merge(const ConfigOverrides& low, const ConfigOverrides& high);
+
+// Looks a variable up; nullopt when it is not set.
+using Environment = std::function<std::optional<std::string>(const char* name)>;
+// The process's environment (std::getenv).
+Environment process_environment();
+
+// Reads SDCD_LISTEN, SDCD_THREADS, SDCD_STORE, SDCD_POSTGRES, SDCD_TLS_CERT
+// and SDCD_TLS_KEY. A malformed value is Errc::invalid_argument naming the
+// variable. Empty variables count as unset.
+Result<ConfigOverrides> overrides_from_environment(const Environment& env);
+
+// Parses a settings file. Unknown keys, wrong types and bad values are
+// Errc::parse/invalid_argument with `source`, the line and the key in the
+// message. Settings that may come from elsewhere (a conninfo, the TLS key) are
+// only required of the whole, by resolve_config. Relative paths are resolved
+// against `base_dir`.
+Result<Config> parse_config(std::string_view toml_text, const std::string& source,
+                            const std::filesystem::path& base_dir);
+Result<Config> load_config_file(const std::filesystem::path& path);
+
+// Applies `overrides` over `config` and checks the result as a whole
+// (store postgres needs a conninfo; TLS needs both files; ranges).
+Result<Config> resolve_config(Config config, const ConfigOverrides& overrides);
+Result<void> validate_config(const Config& config);
+
+// True when a conninfo carries a password (keyword "password" or a
+// "user:password@" URI), which sdcd init keeps out of the file.
+bool conninfo_has_password(std::string_view conninfo);
+
+// The commented file `sdcd init` writes; parse_config reads it back to
+// `config` (a conninfo with a password is left out).
+std::string render_config(const Config& config);
+
+// <data_dir>/sdcd.toml
+std::filesystem::path default_config_path(const std::filesystem::path& data_dir);
+
+}  // namespace sdc::http

@@ -1,0 +1,77 @@
+#include "http/offices.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include "sdc/bytes.h"
+#include "sdc/crypto.h"
+
+namespace sdc::http {
+
+namespace {
+
+// GCC 12 has no time-zone database in <chrono>: a zone is known when the
+// system's tzdata has a file for it. The name is checked first, so it can
+// never leave the zoneinfo folder.
+bool known_time_zone(const std::string& name) {
+  if (name.empty() || name.size() > 64 || name.front() == '/' || name.back() == '/') return false;
+  for (char c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+          c == '+'))
+      return false;
+  if (name.find("//") != std::string::npos || name.find("..") != std::string::npos) return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(std::filesystem::path("/usr/share/zoneinfo") / name, ec);
+}
+
+bool valid_phone(const std::string& s) {
+  if (s.size() > 40) return false;
+  for (char c : s)
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == ' ' || c == '+' || c == '-' ||
+          c == '(' || c == ')' || c == '.'))
+      return false;
+  return true;
+}
+
+bool printable(const std::string& s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
+}
+
+}  // namespace
+
+Result<void> check_office(const OfficeInput& in) {
+  if (in.name.empty() || in.name.size() > 200 || !printable(in.name))
+    return fail(Errc::invalid_argument, "name: 1 to 200 printable characters");
+  if (in.address.size() > 500 || !printable(in.address))
+    return fail(Errc::invalid_argument, "address: up to 500 printable characters");
+  if (!known_time_zone(in.time_zone))
+    return fail(Errc::invalid_argument,
+                "time_zone: not a known IANA time zone name (e.g. America/Chicago)");
+  if (!valid_phone(in.phone))
+    return fail(Errc::invalid_argument, "phone: up to 40 digits, spaces and + - ( ) .");
+  return {};
+}
+
+Result<registry::OfficeRow> create_office(registry::Store& store, const OfficeInput& in,
+                                          UnixTime now) {
+  if (auto c = check_office(in); !c) return std::unexpected(c.error());
+  Bytes id(8);
+  crypto::system_random().fill(id);
+  registry::OfficeRow row{
+      "o-" + hex_encode(id), in.name, in.address, in.time_zone, in.phone, now, now};
+  auto w = store.in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
+    if (auto r = tx.insert_office(row); !r) return std::unexpected(r.error());
+    return true;
+  });
+  if (!w) return std::unexpected(w.error());
+  return row;
+}
+
+Result<std::vector<registry::OfficeRow>> list_offices(registry::Store& store) {
+  return store.in_transaction<std::vector<registry::OfficeRow>>(
+      [](registry::Tx& tx) { return tx.list_offices(); });
+}
+
+}  // namespace sdc::http

@@ -1,0 +1,279 @@
+// sdcd's settings: the TOML file, the environment, flags, and their order.
+#include "sdc/http/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace {
+
+using sdc::http::Config;
+using sdc::http::ConfigOverrides;
+using sdc::http::StoreKind;
+
+sdc::http::Environment env_of(std::map<std::string, std::string> vars) {
+  return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+sdc::Result<Config> parse(const std::string& text) {
+  return sdc::http::parse_config(text, "sdcd.toml", "/srv/sdcd");
+}
+
+// The error's message, or "" when there was none.
+std::string error_of(const sdc::Result<Config>& r) {
+  return r ? std::string() : r.error().message;
+}
+
+TEST(Config, EmptyFileGivesTheDefaults) {
+  auto c = parse("");
+  ASSERT_TRUE(c) << c.error().message;
+  Config d;
+  EXPECT_EQ(c->base_url, d.base_url);
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->threads, 16);
+  EXPECT_EQ(c->store, StoreKind::sqlite);
+  EXPECT_EQ(c->status_list_size, sdc::kDefaultStatusListSize);
+  EXPECT_EQ(c->status_list_ttl, 3600u);
+  EXPECT_EQ(c->card_validity_days, sdc::kDefaultValidDays);
+  EXPECT_FALSE(c->tls());
+  EXPECT_EQ(c->status_uri(), "http://127.0.0.1:8080/status/validity");
+}
+
+TEST(Config, ReadsEverySetting) {
+  auto c = parse(R"(
+base_url = "https://registry.example"
+listen = "0.0.0.0:9443"
+threads = 8
+store = "postgres"
+postgres = "host=db dbname=sdc"
+status_list_size = 4096
+status_list_ttl = 600
+card_validity_days = 365
+tls_cert = "tls/cert.pem"
+tls_key = "/etc/sdcd/key.pem"
+openapi_path = "api.yaml"
+)");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->base_url, "https://registry.example");
+  EXPECT_EQ(c->listen, "0.0.0.0:9443");
+  EXPECT_EQ(c->threads, 8);
+  EXPECT_EQ(c->store, StoreKind::postgres);
+  EXPECT_EQ(c->postgres, "host=db dbname=sdc");
+  EXPECT_EQ(c->status_list_size, 4096u);
+  EXPECT_EQ(c->status_list_ttl, 600u);
+  EXPECT_EQ(c->card_validity_days, 365);
+  // Relative paths are taken from the file's folder, absolute ones as they are.
+  EXPECT_EQ(c->tls_cert, std::filesystem::path("/srv/sdcd/tls/cert.pem"));
+  EXPECT_EQ(c->tls_key, std::filesystem::path("/etc/sdcd/key.pem"));
+  EXPECT_EQ(c->openapi_path, std::filesystem::path("/srv/sdcd/api.yaml"));
+  EXPECT_EQ(c->status_uri(), "https://registry.example/status/validity");
+}
+
+TEST(Config, UnknownKeyIsNamedWithItsLine) {
+  auto msg = error_of(parse("listen = \"127.0.0.1:1\"\nlistn = \"x\"\n"));
+  EXPECT_NE(msg.find("unknown key 'listn'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("sdcd.toml line 2"), std::string::npos) << msg;
+  // Sections are not settings either.
+  msg = error_of(parse("[tls]\ncert = \"a\"\n"));
+  EXPECT_NE(msg.find("unknown key 'tls'"), std::string::npos) << msg;
+}
+
+TEST(Config, WrongTypeSaysWhatWasExpected) {
+  auto msg = error_of(parse("threads = \"8\"\n"));
+  EXPECT_NE(msg.find("threads: expected a whole number"), std::string::npos) << msg;
+  msg = error_of(parse("listen = 8080\n"));
+  EXPECT_NE(msg.find("listen: expected a string"), std::string::npos) << msg;
+  msg = error_of(parse("status_list_ttl = 1.5\n"));
+  EXPECT_NE(msg.find("status_list_ttl: expected a whole number"), std::string::npos) << msg;
+}
+
+TEST(Config, BadValuesAreRefusedWithTheReason) {
+  auto msg = error_of(parse("store = \"mysql\"\n"));
+  EXPECT_NE(msg.find("store: 'sqlite' or 'postgres', not 'mysql'"), std::string::npos) << msg;
+  msg = error_of(parse("listen = \"localhost\"\n"));
+  EXPECT_NE(msg.find("listen: expected HOST:PORT"), std::string::npos) << msg;
+  msg = error_of(parse("listen = \"localhost:70000\"\n"));
+  EXPECT_NE(msg.find("0 to 65535"), std::string::npos) << msg;
+  msg = error_of(parse("threads = 0\n"));
+  EXPECT_NE(msg.find("threads: from 1 to 1024"), std::string::npos) << msg;
+  msg = error_of(parse("card_validity_days = 100000\n"));
+  EXPECT_NE(msg.find("card_validity_days: from 1 to"), std::string::npos) << msg;
+  msg = error_of(parse("status_list_size = 1001\n"));
+  EXPECT_NE(msg.find("status_list_size: a positive multiple of 4"), std::string::npos) << msg;
+  msg = error_of(parse("base_url = \"ftp://x\"\n"));
+  EXPECT_NE(msg.find("base_url: must start with http:// or https://"), std::string::npos) << msg;
+  msg = error_of(parse("base_url = \"https://registry.example/\"\n"));
+  EXPECT_NE(msg.find("trailing '/'"), std::string::npos) << msg;
+}
+
+TEST(Config, SyntaxErrorsAndDuplicatesNameTheLine) {
+  auto msg = error_of(parse("threads = 4\nlisten = \"127.0.0.1:1\n"));
+  EXPECT_NE(msg.find("sdcd.toml line 2"), std::string::npos) << msg;
+  msg = error_of(parse("threads = 4\nthreads = 5\n"));
+  EXPECT_NE(msg.find("sdcd.toml line 2"), std::string::npos) << msg;
+}
+
+TEST(Config, FlagsBeatEnvironmentBeatFileBeatDefaults) {
+  auto file = parse("listen = \"127.0.0.1:1000\"\nthreads = 3\nstore = \"sqlite\"\n");
+  ASSERT_TRUE(file) << file.error().message;
+  auto env = sdc::http::overrides_from_environment(env_of(
+      {{"SDCD_THREADS", "5"}, {"SDCD_STORE", "postgres"}, {"SDCD_POSTGRES", "dbname=fromenv"}}));
+  ASSERT_TRUE(env) << env.error().message;
+  ConfigOverrides flags;
+  flags.postgres = "dbname=fromflag";
+  flags.listen = "127.0.0.1:3000";
+
+  auto only_file = sdc::http::resolve_config(*file, {});
+  ASSERT_TRUE(only_file) << only_file.error().message;
+  EXPECT_EQ(only_file->listen, "127.0.0.1:1000");
+  EXPECT_EQ(only_file->threads, 3);
+  EXPECT_EQ(only_file->status_list_ttl, 3600u);  // default: not in the file
+
+  auto c = sdc::http::resolve_config(*file, sdc::http::merge(*env, flags));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->listen, "127.0.0.1:3000");     // flag over file
+  EXPECT_EQ(c->threads, 5);                   // environment over file
+  EXPECT_EQ(c->store, StoreKind::postgres);   // environment over file
+  EXPECT_EQ(c->postgres, "dbname=fromflag");  // flag over environment
+  EXPECT_EQ(c->status_list_ttl, 3600u);       // default
+}
+
+TEST(Config, EnvironmentIsCheckedAndEmptyMeansUnset) {
+  auto bad = sdc::http::overrides_from_environment(env_of({{"SDCD_THREADS", "many"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("SDCD_THREADS"), std::string::npos) << bad.error().message;
+  bad = sdc::http::overrides_from_environment(env_of({{"SDCD_STORE", "mysql"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("SDCD_STORE"), std::string::npos) << bad.error().message;
+  bad = sdc::http::overrides_from_environment(env_of({{"SDCD_LISTEN", "nohost"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("SDCD_LISTEN"), std::string::npos) << bad.error().message;
+
+  auto empty = sdc::http::overrides_from_environment(
+      env_of({{"SDCD_LISTEN", ""}, {"SDCD_STORE", ""}, {"SDCD_TLS_CERT", ""}}));
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_FALSE(empty->listen);
+  EXPECT_FALSE(empty->store);
+  EXPECT_FALSE(empty->tls_cert);
+
+  auto all = sdc::http::overrides_from_environment(env_of(
+      {{"SDCD_LISTEN", "[::1]:8443"}, {"SDCD_TLS_CERT", "c.pem"}, {"SDCD_TLS_KEY", "k.pem"}}));
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->listen, "[::1]:8443");
+  EXPECT_EQ(all->tls_cert, std::filesystem::path("c.pem"));
+  EXPECT_EQ(all->tls_key, std::filesystem::path("k.pem"));
+}
+
+TEST(Config, TheWholeIsCheckedOnceEverySourceIsIn) {
+  // A file may leave the conninfo or the key to the environment or flags...
+  auto file = parse("store = \"postgres\"\ntls_cert = \"cert.pem\"\n");
+  ASSERT_TRUE(file) << file.error().message;
+  auto alone = sdc::http::resolve_config(*file, {});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("store is postgres but no conninfo"), std::string::npos)
+      << alone.error().message;
+  ConfigOverrides given;
+  given.postgres = "dbname=sdc";
+  alone = sdc::http::resolve_config(*file, given);
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("tls_cert is set but tls_key is not"), std::string::npos)
+      << alone.error().message;
+  given.tls_key = "key.pem";
+  auto whole = sdc::http::resolve_config(*file, given);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_TRUE(whole->tls());
+
+  // ...and the environment or flags alone may be incomplete too.
+  ConfigOverrides o;
+  o.store = StoreKind::postgres;
+  auto c = sdc::http::resolve_config(Config{}, o);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("SDCD_POSTGRES or --postgres"), std::string::npos);
+  ConfigOverrides key_only;
+  key_only.tls_key = "key.pem";
+  c = sdc::http::resolve_config(Config{}, key_only);
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("tls_key is set but tls_cert is not"), std::string::npos);
+}
+
+TEST(Config, WhatInitWritesReadsBackTheSame) {
+  Config c;
+  c.base_url = "https://registry.example";
+  c.listen = "127.0.0.1:9000";
+  c.threads = 7;
+  c.store = StoreKind::postgres;
+  c.postgres = R"(host=127.0.0.1 dbname='sdc "main"')";
+  c.status_list_size = 8192;
+  c.status_list_ttl = 120;
+  c.card_validity_days = 730;
+  c.tls_cert = "/etc/sdcd/cert.pem";
+  c.tls_key = "/etc/sdcd/key.pem";
+  std::string text = sdc::http::render_config(c);
+  EXPECT_NE(text.find("# The public base URL"), std::string::npos);
+  EXPECT_NE(text.find("SDCD_POSTGRES"), std::string::npos);
+  auto back = parse(text);
+  ASSERT_TRUE(back) << back.error().message << "\n" << text;
+  EXPECT_EQ(back->base_url, c.base_url);
+  EXPECT_EQ(back->listen, c.listen);
+  EXPECT_EQ(back->threads, c.threads);
+  EXPECT_EQ(back->store, c.store);
+  EXPECT_EQ(back->postgres, c.postgres);
+  EXPECT_EQ(back->status_list_size, c.status_list_size);
+  EXPECT_EQ(back->status_list_ttl, c.status_list_ttl);
+  EXPECT_EQ(back->card_validity_days, c.card_validity_days);
+  EXPECT_EQ(back->tls_cert, c.tls_cert);
+  EXPECT_EQ(back->tls_key, c.tls_key);
+
+  auto defaults = parse(sdc::http::render_config(Config{}));
+  ASSERT_TRUE(defaults) << defaults.error().message;
+  EXPECT_FALSE(defaults->tls());
+  EXPECT_EQ(defaults->store, StoreKind::sqlite);
+}
+
+TEST(Config, AConninfoWithAPasswordStaysOutOfTheFile) {
+  EXPECT_TRUE(sdc::http::conninfo_has_password("host=db password=s3cret dbname=sdc"));
+  EXPECT_TRUE(sdc::http::conninfo_has_password("host=db password = 's3 cret'"));
+  EXPECT_TRUE(sdc::http::conninfo_has_password("postgresql://sdcd:s3cret@db/sdc"));
+  EXPECT_TRUE(sdc::http::conninfo_has_password("postgres://db/sdc?user=sdcd&password=s3cret"));
+  EXPECT_FALSE(sdc::http::conninfo_has_password("host=db dbname=sdc user=sdcd"));
+  EXPECT_FALSE(sdc::http::conninfo_has_password("postgresql://sdcd@db/sdc"));
+  EXPECT_FALSE(sdc::http::conninfo_has_password("host=db passfile=/etc/sdcd/pgpass"));
+
+  Config c;
+  c.store = StoreKind::postgres;
+  c.postgres = "host=db password=s3cret";
+  std::string text = sdc::http::render_config(c);
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << text;
+  // Without the conninfo the file alone is incomplete, and says how to complete it.
+  auto back = parse(text);
+  ASSERT_TRUE(back) << back.error().message;
+  auto alone = sdc::http::resolve_config(*back, {});
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("SDCD_POSTGRES"), std::string::npos);
+  ConfigOverrides o;
+  o.postgres = c.postgres;
+  auto whole = sdc::http::resolve_config(*back, o);
+  ASSERT_TRUE(whole) << whole.error().message;
+  EXPECT_EQ(whole->postgres, c.postgres);
+}
+
+TEST(Config, ListenAddresses) {
+  auto a = sdc::http::parse_listen("127.0.0.1:8080");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "127.0.0.1");
+  EXPECT_EQ(a->port, 8080);
+  a = sdc::http::parse_listen("[::1]:0");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->host, "::1");
+  EXPECT_EQ(a->port, 0);
+  EXPECT_FALSE(sdc::http::parse_listen(":8080"));
+  EXPECT_FALSE(sdc::http::parse_listen("host:"));
+  EXPECT_FALSE(sdc::http::parse_listen("host:80x"));
+  EXPECT_FALSE(sdc::http::parse_listen("host:-1"));
+}
+
+}  // namespace
