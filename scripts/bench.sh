@@ -7,6 +7,13 @@
 #
 #   scripts/bench.sh [extra sdc_bench arguments, e.g. --benchmark_filter=Verify]
 #
+# The registry's benchmarks have entry points of their own:
+#   scripts/bench-registry.sh   sdc_registry_gen (a generated 1M-holder data
+#                               folder) and sdc_registry_bench: enrollment,
+#                               lookup by A-number, validity list for 1M/10M
+#   scripts/bench-sdcd.sh       sdcd verify over HTTP under wrk, beside the
+#                               bare ECDSA verify rate of sdcd's core
+#
 # Environment: CORE (the core to pin to, default 1), REPETITIONS (default 5),
 # JOBS (build parallelism, default 2). The raw results are kept in
 # build-bench/bench.json. Exits 0 whether or not a goal is met; the last lines

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Verify over HTTP: sdcd pinned to one core, wrk on the other, and in the
+# same run the bare ECDSA P-256 verify rate of sdcd's core, so the result is
+# a ratio (docs/PERFORMANCE.md, "Registry service"):
+#
+#   verify requests/s / bare ECDSA verify rate   goal >= 0.70
+#   p99 latency at 64 connections                goal < 20 ms
+#
+#   bash scripts/bench-sdcd.sh
+#
+# Steps: builds sdcd and sdc_registry_gen (Release) in build-bench/; makes a
+# demo data folder with `sdcd demo` (users of every role, specimen holders)
+# unless DATA names one that exists; with HOLDERS=N fills it with N generated
+# holders first; starts `sdcd serve` under `taskset -c SERVER_CORE`; logs in
+# as the enrollment officer and issues a card to get a real barcode; then for
+# each role in ROLES logs in and runs
+#   taskset -c CLIENT_CORE wrk -t1 -cCONNECTIONS -dDURATIONs --latency
+# POSTing that barcode to /v1/verify (scripts/bench-sdcd-verify.lua); last,
+# `openssl speed -elapsed ecdsap256` (wall-clock, like requests/s) on
+# SERVER_CORE while sdcd is idle.
+#
+# Environment (defaults): SERVER_CORE (0), CLIENT_CORE (1), CONNECTIONS (64),
+# DURATION (20, seconds per role), ROLES ("screener field"), THREADS (sdcd
+# worker threads; CONNECTIONS, since cpp-httplib keeps a worker per open
+# keep-alive connection), PORT (18480), HOLDERS (0), DATA (a data folder to
+# use and keep; default a temporary one, removed at the end), JOBS (2).
+# Exits 0 whether or not a goal is met; the summary's last lines say which.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-bench
+server_core=${SERVER_CORE:-0}
+client_core=${CLIENT_CORE:-1}
+connections=${CONNECTIONS:-64}
+duration=${DURATION:-20}
+roles=${ROLES:-screener field}
+threads=${THREADS:-$connections}
+port=${PORT:-18480}
+holders=${HOLDERS:-0}
+base=http://127.0.0.1:$port
+
+for tool in wrk curl jq taskset openssl; do
+  command -v "$tool" >/dev/null || { echo "bench-sdcd: $tool is not installed" >&2; exit 2; }
+done
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSDC_BENCH=ON >/dev/null
+cmake --build "$build" -j "${JOBS:-2}" --target sdcd sdc_registry_gen
+
+work=$(mktemp -d /tmp/sdc-bench-sdcd.XXXXXX)
+data=${DATA:-$work/data}
+sdcd_pid=
+cleanup() {
+  if [[ -n $sdcd_pid ]] && kill -0 "$sdcd_pid" 2>/dev/null; then
+    kill -TERM "$sdcd_pid" 2>/dev/null || true
+    wait "$sdcd_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_healthy() {
+  for _ in $(seq 1 300); do
+    curl -fsS "$base/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$sdcd_pid" 2>/dev/null || { echo "bench-sdcd: sdcd exited; see $1" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "bench-sdcd: sdcd did not answer /healthz; see $1" >&2
+  exit 1
+}
+
+stop_sdcd() {
+  kill -TERM "$sdcd_pid"
+  wait "$sdcd_pid" || true
+  sdcd_pid=
+}
+
+if [[ ! -f $data/sdcd.toml ]]; then
+  echo "bench-sdcd: creating a demo data folder in $data" >&2
+  "$build/bin/sdcd" demo --data "$data" --listen "127.0.0.1:$port" 2>"$work/demo.log" &
+  sdcd_pid=$!
+  wait_healthy "$work/demo.log"
+  stop_sdcd
+  if ((holders > 0)); then
+    "$build/bin/sdc_registry_gen" --data "$data" --holders "$holders"
+  fi
+elif ((holders > 0)); then
+  echo "bench-sdcd: $data exists; HOLDERS is ignored (generated: $(cat "$data/generated.json" 2>/dev/null | jq -r .holders 2>/dev/null || echo 0))" >&2
+fi
+
+taskset -c "$server_core" "$build/bin/sdcd" serve --data "$data" --listen "127.0.0.1:$port" \
+  --threads "$threads" 2>"$work/sdcd.log" &
+sdcd_pid=$!
+wait_healthy "$work/sdcd.log"
+
+login() {
+  curl -fsS -X POST "$base/v1/login" -H 'Content-Type: application/json' \
+    -d "{\"username\": \"$1\", \"password\": \"demo-$1-pass\"}" | jq -r .token
+}
+
+officer=$(login officer)
+holder=$(curl -fsS -H "Authorization: Bearer $officer" "$base/v1/holders?a_number=A201-555-001" |
+  jq -r '.holders[0].id')
+[[ -n $holder && $holder != null ]] || { echo "bench-sdcd: specimen holder not found" >&2; exit 1; }
+issue_start=$(date +%s.%N)
+barcode=$(curl -fsS -X POST -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
+  -d '{}' "$base/v1/holders/$holder/cards" | jq -r .barcode)
+issue_seconds=$(printf '%.2f' "$(echo "$(date +%s.%N) - $issue_start" | bc)")
+[[ $barcode == SDC1:* ]] || { echo "bench-sdcd: no barcode from card issuance" >&2; exit 1; }
+
+to_ms() {  # wrk latency ("812.00us", "3.41ms", "1.20s") in milliseconds
+  awk -v v="$1" 'BEGIN {
+    n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
+    if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000;
+    printf "%.2f", n }'
+}
+
+declare -A rps p99 p50 errors
+for role in $roles; do
+  token=$(login "$role")
+  check=$(curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"barcode\": \"$barcode\"}" "$base/v1/verify" | jq -r .result)
+  [[ $check == VALID ]] || { echo "bench-sdcd: $role: verify answered $check" >&2; exit 1; }
+  out=$work/wrk-$role.txt
+  TOKEN=$token BARCODE=$barcode taskset -c "$client_core" wrk -t1 -c"$connections" \
+    -d"${duration}s" --latency -s "$root/scripts/bench-sdcd-verify.lua" "$base/v1/verify" | tee "$out" >&2
+  rps[$role]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+  p50[$role]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
+  p99[$role]=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+  errors[$role]=$(awk '/Non-2xx or 3xx responses:/ {printf "non-2xx %s; ", $NF}
+    /Socket errors:/ {sub(/^ *Socket errors: /, ""); printf "socket errors: %s", $0}' "$out")
+done
+
+# The bare rate on the core sdcd ran on, now idle.
+speed=$(taskset -c "$server_core" openssl speed -elapsed -seconds 5 ecdsap256 2>/dev/null |
+  awk '/ecdsa \(nistp256\)/ {print $NF}')
+
+audit_events=$(sqlite3 "file:$data/registry.db?mode=ro" 'SELECT seq FROM audit_head' 2>/dev/null || echo "?")
+echo
+echo "sdcd verify over HTTP, $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "  sdcd serve --threads $threads on core $server_core; wrk -t1 -c$connections -d${duration}s on core $client_core"
+echo "  store: SQLite, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders + demo; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
+echo "  one card issuance over HTTP (POST /v1/holders/{id}/cards): ${issue_seconds} s"
+printf '  bare ECDSA P-256 verify (openssl speed -elapsed, core %s): %s /s\n' "$server_core" "$speed"
+for role in $roles; do
+  ratio=$(printf '%.3f' "$(echo "scale=4; ${rps[$role]} / $speed" | bc)")
+  printf '  %-9s %9s req/s  p50 %7s ms  p99 %7s ms  ratio %s  %s\n' "$role" "${rps[$role]}" \
+    "${p50[$role]}" "${p99[$role]}" "$ratio" "${errors[$role]}"
+done
+echo "  audit chain head after the run: seq $audit_events"
+echo
+for role in $roles; do
+  ratio_ok=$(echo "${rps[$role]} / $speed >= 0.70" | bc)
+  p99_ok=$(echo "${p99[$role]} < 20" | bc)
+  printf 'goal %-9s rate >= 0.70 x bare: %s; p99 < 20 ms: %s\n' "$role" \
+    "$([[ $ratio_ok == 1 ]] && echo met || echo MISSED)" "$([[ $p99_ok == 1 ]] && echo met || echo MISSED)"
+done
