@@ -184,19 +184,37 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
   if (token.empty() || token.size() > kMaxTokenLength) return std::optional<User>();
   Bytes hash = token_hash(token);
   UnixTime now = clock_.now();
+  auto steady = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      if (now < it->second.expires_at && steady - it->second.checked < kSessionRecheck)
+        return std::optional<User>(it->second.user);
+      cache_.erase(it);
+    }
+  }
   auto found = store_.in_transaction<std::optional<registry::ActiveSession>>(
       [&](Tx& tx) { return tx.find_active_session(hash, now); });
   if (!found) return std::unexpected(found.error());
   if (!*found || !constant_time_equal((*found)->session.token_hash, hash))
     return std::optional<User>();
   const AccountRow& a = (*found)->account;
-  return std::optional<User>(User{a.user_id, a.username, a.role});
+  User user{a.user_id, a.username, a.role};
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kMaxCachedSessions) cache_.clear();
+  cache_[hash] = CachedSession{user, (*found)->session.expires_at, steady};
+  return std::optional<User>(std::move(user));
 }
 
 Result<void> Accounts::logout(std::string_view token) {
   if (token.size() > kMaxTokenLength) return {};
   Bytes hash = token_hash(token);
   UnixTime now = clock_.now();
+  {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(hash);
+  }
   auto r = store_.in_transaction<bool>([&](Tx& tx) { return tx.revoke_session(hash, now); });
   if (!r) return std::unexpected(r.error());
   return {};
@@ -209,7 +227,7 @@ Result<std::vector<AccountRow>> Accounts::list() {
 Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disabled,
                                           const User& by) {
   UnixTime now = clock_.now();
-  return store_.in_transaction<AccountRow>([&](Tx& tx) -> Result<AccountRow> {
+  auto changed = store_.in_transaction<AccountRow>([&](Tx& tx) -> Result<AccountRow> {
     auto a = tx.get_account(username);
     if (!a) return std::unexpected(a.error());
     if (!*a) return fail(Errc::not_found, "no such user");
@@ -225,6 +243,11 @@ Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disa
     out.updated_at = now;
     return out;
   });
+  if (changed && disabled) {
+    std::lock_guard lock(cache_mu_);
+    std::erase_if(cache_, [&](const auto& e) { return e.second.user.id == changed->user_id; });
+  }
+  return changed;
 }
 
 }  // namespace sdc::http

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <semaphore>
@@ -34,6 +36,8 @@ class Accounts {
   static constexpr UnixTime kLockout = 15 * 60;          // also how long failures are remembered
   static constexpr std::size_t kMinPassword = 12;
   static constexpr std::size_t kMaxPassword = 1024;
+  static constexpr std::chrono::milliseconds kSessionRecheck{1000};
+  static constexpr std::size_t kMaxCachedSessions = 10000;
 
   Accounts(registry::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
@@ -62,7 +66,10 @@ class Accounts {
   Result<Login> login(const std::string& username, const std::string& password);
 
   // The signed-in user, or nullopt for an unknown, expired or revoked token
-  // or a disabled account.
+  // or a disabled account. A positive answer is remembered for
+  // kSessionRecheck, so that a busy client does not cost a database read per
+  // request; logout and disabling through this process take effect at once,
+  // through another process on the same database within kSessionRecheck.
   Result<std::optional<registry::User>> authenticate(std::string_view token);
   // Revokes the token's session.
   Result<void> logout(std::string_view token);
@@ -87,6 +94,14 @@ class Accounts {
   std::mutex dummy_mu_;
   std::string dummy_;
   std::atomic<std::uint64_t> logins_{0};
+
+  struct CachedSession {
+    registry::User user;
+    UnixTime expires_at = 0;
+    std::chrono::steady_clock::time_point checked;
+  };
+  std::mutex cache_mu_;
+  std::map<Bytes, CachedSession> cache_;  // by SHA-256 of the token
 };
 
 }  // namespace sdc::http

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <semaphore>
@@ -418,6 +419,37 @@ struct Server::Impl {
   // Accounts, sessions and login throttling live in the database.
   std::unique_ptr<Accounts> accounts;
 
+  // The validity list as verify uses it, loaded (signature checked, bits
+  // inflated) once per published iat rather than once per request. A change
+  // made through this process marks it stale at once; a change made by
+  // another process on the same database is seen within kListRecheck.
+  static constexpr std::chrono::milliseconds kListRecheck{500};
+  std::mutex list_mu;
+  std::shared_ptr<const StatusListCache> list_cache;
+  UnixTime list_iat = -1;
+  std::chrono::steady_clock::time_point list_checked{};
+  std::atomic<bool> list_stale{true};
+
+  std::shared_ptr<const StatusListCache> current_status_list() {
+    auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(list_mu);
+    bool stale = list_stale.exchange(false);
+    if (!stale && list_cache && now - list_checked < kListRecheck) return list_cache;
+    list_checked = now;
+    auto list = reg->status_list();
+    if (!list) {
+      list_stale = true;
+      return list_cache;  // the last good list, if any
+    }
+    if (!list_cache || list->iat != list_iat) {
+      auto fresh = std::make_shared<StatusListCache>();
+      if (auto tok = load_status_list_token(list->token, *trust)) fresh->offer(std::move(*tok));
+      list_cache = std::move(fresh);
+      list_iat = list->iat;
+    }
+    return list_cache;
+  }
+
   std::mutex metrics_mu;
   std::map<std::pair<std::string, int>, std::uint64_t> requests;  // (method route, status)
   std::map<std::string, std::uint64_t> verifications;
@@ -592,11 +624,8 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
     return problem(res, 400, "barcode: missing (or image_base64)", {{"barcode", "missing"}});
   }
   UnixTime now = clock.now();
-  StatusListCache cache;
-  if (auto list = reg->status_list()) {
-    if (auto tok = load_status_list_token(list->token, *trust)) cache.offer(std::move(*tok));
-  }
-  auto v = verify_barcode(barcode, *trust, &cache, now);
+  auto lists = current_status_list();
+  auto v = verify_barcode(barcode, *trust, lists.get(), now);
   std::string result = to_string(v.result);
   {
     std::lock_guard lock(metrics_mu);
@@ -724,6 +753,7 @@ void Server::Impl::card_change(const httplib::Request& req, httplib::Response& r
     auto card = reg->get_card(user, doc);
     if (!card) return error_response(res, card.error());
     auto r = reg->reissue_card(user, card->holder_id, rr);
+    list_stale = true;
     if (!r) return error_response(res, r.error());
     json out = card_json(r->card);
     out["issued"] = r->issued.to_json();
@@ -736,6 +766,7 @@ void Server::Impl::card_change(const httplib::Request& req, httplib::Response& r
     r = reg->suspend_card(user, doc, *reason);
   else
     r = reg->lift_suspension(user, doc, *reason);
+  list_stale = true;
   if (!r) return error_response(res, r.error());
   send_json(res, 200, card_json(*r));
 }
@@ -867,6 +898,7 @@ void Server::Impl::routes() {
   post("/v1/holders/{id}/cards", "/v1/holders/" + kId + "/cards",
        authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
          auto r = reg->issue_card(u, req.matches[1]);
+         list_stale = true;
          if (!r) return error_response(res, r.error());
          json out = card_json(r->card);
          out["issued"] = r->issued.to_json();

@@ -125,6 +125,9 @@ check "the user made on B logs in on A" "[ -n '$officer' ]"
 code=$(call GET "$b" /v1/users "$admin_token")
 check "A's token lists the users on B" "[ $code = 200 ] && grep -q officer $work/out.json"
 logout_code=$(call POST "$b" /v1/logout "$admin_token" '{}')
+code_b=$(call GET "$b" /v1/users "$admin_token")
+check "a token revoked on B is refused on B at once ($code_b)" "[ $code_b = 401 ]"
+sleep 1.2  # A remembers a checked session for at most 1 s (Accounts::kSessionRecheck)
 code=$(call GET "$a" /v1/users "$admin_token")
 check "a token revoked on B (logout: $logout_code) is refused on A ($code)" \
   "[ $logout_code = 204 ] && [ $code = 401 ]"

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "http/accounts.h"
 #include "sdc/bytes.h"
 #include "sdc/file.h"
 #include "sdc/http/server.h"
@@ -549,6 +550,11 @@ TEST_F(HttpTest, TwoServersShareSessionsAndThrottling) {
   auto out = c2.Post("/v1/logout", {{"Authorization", "Bearer " + token}}, "", "application/json");
   ASSERT_TRUE(out);
   EXPECT_EQ(out->status, 204);
+  // At once where the logout happened; on the other server once its
+  // remembered answer is older than Accounts::kSessionRecheck.
+  EXPECT_EQ(status_with(*port2, token), 401);
+  std::this_thread::sleep_for(sdc::http::Accounts::kSessionRecheck +
+                              std::chrono::milliseconds(200));
   EXPECT_EQ(status_with(port_, token), 401);
 
   ASSERT_TRUE(server_->add_user("guessed", "guessed-password-1", Role::kiosk));
