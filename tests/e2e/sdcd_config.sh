@@ -6,32 +6,8 @@
 # certificate from openssl, checked by curl --cacert), refusing a key that
 # group or others may read.
 set -euo pipefail
+source "$(dirname "$0")/lib/sdcd.sh"
 sdcd="$SDC_BIN/sdcd"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# wait_up URL [curl options...]
-wait_up() {
-  local url=$1
-  shift
-  for _ in $(seq 1 100); do
-    curl -fs "$@" "$url/healthz" > /dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
-stop() {
-  kill -TERM "$1"
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  wait "$1"
-}
 # serve_on PORT LOG [env assignments...] -- [sdcd serve arguments...]: starts
 # sdcd, checks that it answers on PORT, stops it; true when it answered.
 serve_on() {

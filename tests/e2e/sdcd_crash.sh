@@ -3,32 +3,11 @@
 # enrollment, card and audited read survives the restart, `sdc audit verify`
 # passes, and an edited, deleted or cut-off audit record is then found.
 set -euo pipefail
+source "$(dirname "$0")/lib/sdcd.sh"
 sdcd="$SDC_BIN/sdcd"
 sdc="$SDC_BIN/sdc"
 face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
 py=/usr/bin/python3
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 200); do
-    curl -fs "http://127.0.0.1:$1/healthz" > /dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
-stop() {
-  kill -TERM "$1"
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  wait "$1"
-}
 login() {
   curl -fs -X POST "$base/v1/login" -H 'Content-Type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'

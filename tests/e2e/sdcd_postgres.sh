@@ -11,22 +11,18 @@
 # Needs SDC_TEST_PG (scripts/pg-test-cluster.sh start). Without it the test is
 # skipped, unless SDC_REQUIRE_PG=1, when it fails.
 set -euo pipefail
+source "$(dirname "$0")/lib/sdcd.sh"
 sdcd="$SDC_BIN/sdcd"
 sdc="$SDC_BIN/sdc"
 py=/usr/bin/python3
 face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
-work=$(mktemp -d)
-pids=()
 db=""
 admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+cleanup_more() {
   if [ -n "$db" ]; then
     psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
   fi
-  rm -rf "$work"
 }
-trap cleanup EXIT
 unavailable() {
   if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
     echo "FAIL PostgreSQL is required (SDC_REQUIRE_PG=1) but unavailable: $1"
@@ -34,21 +30,6 @@ unavailable() {
   fi
   echo "SKIP PostgreSQL unavailable: $1"
   exit 77
-}
-fails=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 200); do
-    curl -fs "http://127.0.0.1:$1/healthz" > /dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
-stop() {
-  kill -TERM "$1"
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  wait "$1"
 }
 jget() { $py -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 # login BASE USER PASSWORD -> token

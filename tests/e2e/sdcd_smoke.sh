@@ -2,30 +2,8 @@
 # sdcd through the real binary: init, serve on a free port, health, API
 # description, login, demo seeding, and a clean exit (0) on SIGTERM.
 set -euo pipefail
+source "$(dirname "$0")/lib/sdcd.sh"
 sdcd="$SDC_BIN/sdcd"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fails=0
-check() { if eval "$2"; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi; }
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_up() {
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$1/healthz" > /dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
-# Sends SIGTERM and waits (at most 10 s) for the exit status.
-stop() {
-  kill -TERM "$1"
-  for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-  wait "$1"
-}
 
 port=$(free_port)
 "$sdcd" init --data "$work/data" --base-url "http://127.0.0.1:$port" 2> "$work/init.err"
