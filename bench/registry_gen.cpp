@@ -84,22 +84,9 @@ Result<Generated> generate(const bench::RegistryFolder& f, std::uint64_t i,
   r.language = "es";
   r.created_at = r.updated_at = now;
 
-  nlohmann::json j = {{"a_number", r.a_number},
-                      {"family_name", r.family_name},
-                      {"given_names", r.given_names},
-                      {"date_of_birth", r.date_of_birth},
-                      {"sex", r.sex},
-                      {"nationality", r.nationality},
-                      {"contact", r.contact}};
-  std::string identity = j.dump();
+  r.portrait = portrait;
   Generated g;
-  g.holder.id = r.id;
-  g.holder.a_number_hash = f.cipher->a_number_hash(r.a_number);
-  g.holder.name_dob_hash = f.cipher->name_dob_hash(r.family_name, r.date_of_birth);
-  g.holder.sealed_identity = f.cipher->seal(as_bytes(identity), r.id, "identity", random);
-  g.holder.sealed_portrait = f.cipher->seal(portrait, r.id, "portrait", random);
-  g.holder.language = r.language;
-  g.holder.created_at = g.holder.updated_at = now;
+  g.holder = registry::seal_holder(r, *f.cipher, random);
 
   Holder hd;
   hd.document_number = document_number;

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "sdc/file.h"
 
@@ -109,9 +110,9 @@ Bytes PiiCipher::seal(ByteView plaintext, std::string_view record_id, std::strin
   std::span<std::uint8_t> nonce(out.data(), crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   random.fill(nonce);
   unsigned long long clen = 0;
-  crypto_aead_xchacha20poly1305_ietf_encrypt(
-      out.data() + nonce.size(), &clen, plaintext.data(), plaintext.size(), ad.data(), ad.size(),
-      nullptr, nonce.data(), keys_.seal_key_.data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data() + nonce.size(), &clen, plaintext.data(),
+                                             plaintext.size(), ad.data(), ad.size(), nullptr,
+                                             nonce.data(), keys_.seal_key_.data());
   out.resize(nonce.size() + clen);
   return out;
 }
@@ -127,10 +128,9 @@ Result<Bytes> PiiCipher::open(ByteView sealed, std::string_view record_id,
   Bytes ad = associated_data(record_id, field);
   Bytes out(sealed.size() - kNonce - kTag);
   unsigned long long mlen = 0;
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &mlen, nullptr,
-                                                 sealed.data() + kNonce, sealed.size() - kNonce,
-                                                 ad.data(), ad.size(), sealed.data(),
-                                                 keys_.seal_key_.data()) != 0)
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out.data(), &mlen, nullptr, sealed.data() + kNonce,
+                                                 sealed.size() - kNonce, ad.data(), ad.size(),
+                                                 sealed.data(), keys_.seal_key_.data()) != 0)
     return fail(Errc::crypto, "sealed " + std::string(field) + " of record " +
                                   std::string(record_id) +
                                   ": does not decrypt (altered, moved, or another key)");
@@ -142,8 +142,7 @@ Bytes PiiCipher::a_number_hash(std::string_view a_number_9) const {
   return keyed_hash(keys_.lookup_key_, "sdc-a-number-v1", a_number_9);
 }
 
-Bytes PiiCipher::name_dob_hash(std::string_view family_name,
-                               std::string_view date_of_birth) const {
+Bytes PiiCipher::name_dob_hash(std::string_view family_name, std::string_view date_of_birth) const {
   std::string text = normalize_name(family_name);
   text += '\0';
   text += date_of_birth;
@@ -163,6 +162,28 @@ std::string normalize_name(std::string_view name) {
     out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return out;
+}
+
+HolderRow seal_holder(const HolderRecord& r, const PiiCipher& cipher, Random& random) {
+  nlohmann::json j = {{"a_number", r.a_number},
+                      {"family_name", r.family_name},
+                      {"given_names", r.given_names},
+                      {"date_of_birth", r.date_of_birth},
+                      {"sex", r.sex},
+                      {"nationality", r.nationality},
+                      {"contact", r.contact}};
+  std::string identity = j.dump();
+  HolderRow row;
+  row.id = r.id;
+  row.a_number_hash = cipher.a_number_hash(r.a_number);
+  row.name_dob_hash = cipher.name_dob_hash(r.family_name, r.date_of_birth);
+  row.sealed_identity = cipher.seal(as_bytes(identity), r.id, "identity", random);
+  row.sealed_portrait = cipher.seal(r.portrait, r.id, "portrait", random);
+  row.language = r.language;
+  row.created_at = r.created_at;
+  row.updated_at = r.updated_at;
+  sodium_memzero(identity.data(), identity.size());
+  return row;
 }
 
 }  // namespace sdc::registry

@@ -103,27 +103,7 @@ struct RegistryOps {
   const RegistryOptions& o;
   AuditBatcher* batcher;
 
-  HolderRow seal(const HolderRecord& r) const {
-    nlohmann::json j = {{"a_number", r.a_number},
-                        {"family_name", r.family_name},
-                        {"given_names", r.given_names},
-                        {"date_of_birth", r.date_of_birth},
-                        {"sex", r.sex},
-                        {"nationality", r.nationality},
-                        {"contact", r.contact}};
-    std::string identity = j.dump();
-    HolderRow row;
-    row.id = r.id;
-    row.a_number_hash = o.cipher->a_number_hash(r.a_number);
-    row.name_dob_hash = o.cipher->name_dob_hash(r.family_name, r.date_of_birth);
-    row.sealed_identity = o.cipher->seal(as_bytes(identity), r.id, "identity", *o.random);
-    row.sealed_portrait = o.cipher->seal(r.portrait, r.id, "portrait", *o.random);
-    row.language = r.language;
-    row.created_at = r.created_at;
-    row.updated_at = r.updated_at;
-    std::fill(identity.begin(), identity.end(), '\0');
-    return row;
-  }
+  HolderRow seal(const HolderRecord& r) const { return seal_holder(r, *o.cipher, *o.random); }
 
   Result<HolderRecord> open(const HolderRow& row) const {
     auto identity = o.cipher->open(row.sealed_identity, row.id, "identity");

@@ -11,6 +11,7 @@
 
 #include "sdc/bytes.h"
 #include "sdc/clock.h"
+#include "sdc/registry/store.h"
 
 namespace sdc::registry {
 
@@ -62,5 +63,10 @@ class PiiCipher {
 // Upper case ASCII, trimmed, runs of spaces, dashes and apostrophes kept but
 // inner whitespace collapsed to one space.
 std::string normalize_name(std::string_view name);
+
+// A holder's record as the store keeps it: the identity fields sealed as
+// one JSON document, the portrait sealed apart, the lookup hashes beside
+// them. The A-number must already be normalised.
+HolderRow seal_holder(const HolderRecord& record, const PiiCipher& cipher, Random& random);
 
 }  // namespace sdc::registry
