@@ -1219,20 +1219,21 @@ Result<int> Server::bind() {
   return bind(listen->host, listen->port);
 }
 
-// Serves; meanwhile a checkpoint of the audit chain is signed every five
-// minutes (and once more when the server is destroyed).
+// Serves; meanwhile a checkpoint of the audit chain is signed when serving
+// starts, every five minutes, and once more when the server is destroyed.
 bool Server::run() {
   std::mutex mu;
   std::condition_variable cv;
   bool done = false;
+  auto checkpoint = [this] {
+    auto r =
+        checkpoint_audit(*impl_->store, impl_->paths, *impl_->checkpoint_key, impl_->clock.now());
+    if (!r) std::fprintf(stderr, "sdcd: audit checkpoint failed: %s\n", r.error().message.c_str());
+  };
   std::thread checkpointer([&] {
+    checkpoint();  // at start too, so the chain is anchored before the first interval
     std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) {
-      auto r =
-          checkpoint_audit(*impl_->store, impl_->paths, *impl_->checkpoint_key, impl_->clock.now());
-      if (!r)
-        std::fprintf(stderr, "sdcd: audit checkpoint failed: %s\n", r.error().message.c_str());
-    }
+    while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) checkpoint();
   });
   bool ok = impl_->http->listen_after_bind();
   {

@@ -37,10 +37,13 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/v1
 check "wrong password is 401" "[ $code = 401 ]"
 check "status list is served" \
   "[ \$(curl -s -o /dev/null -w '%{content_type}' http://127.0.0.1:$port/status/validity) = application/statuslist+cwt ]"
+check "a checkpoint is signed when serving starts" "[ -s $work/data/audit.checkpoints ]"
+check "the audit chain verifies while serving" "$SDC_BIN/sdc audit verify --data $work/data > /dev/null"
+signed_before=$(wc -l < "$work/data/audit.checkpoints")
 rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops serve with exit 0" "[ $rc = 0 ]"
-check "an audit checkpoint is signed at shutdown" "[ -s $work/data/audit.checkpoints ]"
+check "another checkpoint is signed at shutdown" "[ \$(wc -l < $work/data/audit.checkpoints) -gt $signed_before ]"
 check "the log holds no password" "! grep -q '$password' $work/serve.err"
 
 port2=$(free_port)
