@@ -329,6 +329,38 @@ bool data_dir_initialised(const fs::path& dir) {
 
 namespace {
 
+// Copies an existing issuer key folder (made by `sdc pki init`) into the
+// data folder: the signer must load, and its key file must be private.
+// root.key is left where it is. The status uri is the service's own.
+Result<void> take_pki(const PkiFolder& from, const PkiFolder& to, const IssuerSettings& ours) {
+  const std::string where = "--pki " + from.dir().string() + ": ";
+  struct stat st {};
+  if (::stat(from.signer_key().c_str(), &st) != 0)
+    return fail(Errc::not_found, where + "no signer.key (make the folder with `sdc pki init`)");
+  if ((st.st_mode & 077) != 0)
+    return fail(Errc::invalid_argument,
+                where + "signer.key is readable by group or others: chmod 600 it first");
+  if (auto signer = load_signer(from.signer_key(), from.signer_cert()); !signer)
+    return fail(Errc::invalid_argument, where + signer.error().message);
+  auto settings = load_settings(from);
+  if (!settings) return fail(Errc::invalid_argument, where + settings.error().message);
+  settings->status_uri = ours.status_uri;
+  const std::pair<fs::path, fs::path> certs[] = {{from.signer_cert(), to.signer_cert()},
+                                                 {from.root_cert(), to.root_cert()},
+                                                 {from.bundle(), to.bundle()}};
+  for (const auto& [src, dst] : certs) {
+    auto text = read_file(src);
+    if (!text) return fail(Errc::not_found, where + text.error().message);
+    if (auto w = write_file_atomic(dst, *text, FileMode::public_read); !w) return w;
+  }
+  auto key = read_file(from.signer_key());
+  if (!key) return fail(Errc::io, where + key.error().message);
+  auto w = write_file_atomic(to.signer_key(), *key, FileMode::owner_only);
+  sodium_memzero(key->data(), key->size());
+  if (!w) return w;
+  return save_settings(to, *settings);
+}
+
 // init_data_dir's work once the settings are checked; the caller removes
 // what was made if this fails. The settings file is written last: a folder
 // without it is not an initialised one.
@@ -355,7 +387,12 @@ Result<InitResult> init_folder(const InitOptions& o, const Config& config, const
   PkiOptions po;
   po.settings.status_uri = config.status_uri();
   fs::create_directories(p.pki(), ec);
-  if (auto r = pki_init(PkiFolder(p.pki()), po, clock.now()); !r) return std::unexpected(r.error());
+  if (o.existing_pki.empty()) {
+    if (auto r = pki_init(PkiFolder(p.pki()), po, clock.now()); !r)
+      return std::unexpected(r.error());
+  } else if (auto r = take_pki(PkiFolder(o.existing_pki), PkiFolder(p.pki()), po.settings); !r) {
+    return std::unexpected(r.error());
+  }
 
   auto keys = registry::PiiKeys::generate(crypto::system_random());
   if (auto r = keys.save(p.pii()); !r) return std::unexpected(r.error());

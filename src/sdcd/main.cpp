@@ -185,6 +185,10 @@ int main(int argc, char** argv) {
       "--base-url", base_url,
       "public base URL, fixed for life: cards carry URL/status/validity (default: from --listen)");
   init->add_option("--admin", admin, "first administrator's username");
+  std::string existing_pki;
+  init->add_option("--pki", existing_pki,
+                   "take the issuer keys of this folder (made by `sdc pki init`) instead of "
+                   "making new ones; root.key is not copied");
   init_flags.add_to(*init);
 
   auto* srv = app.add_subcommand("serve", "serve a data folder");
@@ -227,6 +231,7 @@ int main(int argc, char** argv) {
     o.data_dir = data;
     o.admin = admin;
     o.config = *config;
+    o.existing_pki = existing_pki;
     auto r = sdc::http::init_data_dir(o);
     if (!r) {
       std::fprintf(stderr, "sdcd init: %s\n", r.error().message.c_str());

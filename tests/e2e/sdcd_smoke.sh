@@ -64,5 +64,24 @@ rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops demo with exit 0" "[ $rc = 0 ]"
 
+# init --pki takes existing issuer keys (never root.key), and refuses a
+# signer key others can read.
+"$SDC_BIN/sdc" pki init --dir "$work/keys" > /dev/null 2>&1
+chmod 644 "$work/keys/signer.key"
+check "init --pki refuses a signer key others can read" \
+  "! $sdcd init --data $work/taken --pki $work/keys 2> $work/pki.err && grep -q 'chmod 600' $work/pki.err && [ ! -e $work/taken ]"
+chmod 600 "$work/keys/signer.key"
+port3=$(free_port)
+"$sdcd" init --data "$work/taken" --pki "$work/keys" --listen "127.0.0.1:$port3" 2> /dev/null
+check "init --pki copies the signer key 0600 and leaves root.key behind" \
+  "cmp -s $work/keys/signer.key $work/taken/pki/signer.key && [ \$(stat -c %a $work/taken/pki/signer.key) = 600 ] && [ ! -e $work/taken/pki/root.key ]"
+"$sdcd" serve --data "$work/taken" 2> "$work/taken.err" &
+pid=$!
+pids+=("$pid")
+check "a service on taken keys comes up" "wait_up $port3"
+curl -fs "http://127.0.0.1:$port3/trust/root.pem" > "$work/taken-root.pem" || true
+check "it publishes the taken root" "cmp -s $work/keys/root.pem $work/taken-root.pem"
+stop "$pid" || true
+
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all sdcd checks passed"

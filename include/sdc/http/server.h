@@ -37,6 +37,10 @@ struct InitOptions {
   // Written to sdcd.toml; with store = postgres the database is migrated and
   // must not already hold a registry.
   Config config;
+  // A key folder made by `sdc pki init` to take instead of making new keys:
+  // its signer key and certificate, root certificate and signer bundle are
+  // copied (never root.key, which belongs offline). Empty: make new keys.
+  std::filesystem::path existing_pki;
 };
 
 struct InitResult {
