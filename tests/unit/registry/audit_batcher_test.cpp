@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/temp_dir.h"
 #include "unit/registry/registry_fixture.h"
 
 namespace sdc::testing {
@@ -84,23 +85,9 @@ class AuditBatching : public RegistryTestBase {
     RegistryTestBase::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     gated_ = std::make_unique<GatedStore>(*store_);
-    dir_ = std::filesystem::temp_directory_path() / ("sdc-batch-" + random_hex());
-    std::filesystem::create_directories(dir_);
     auto k = CheckpointKey::generate();
     ASSERT_TRUE(k);
     key_.emplace(std::move(*k));
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-    RegistryTestBase::TearDown();
-  }
-
-  static std::string random_hex() {
-    Bytes b(8);
-    crypto::system_random().fill(b);
-    return hex_encode(b);
   }
 
   static AuditEvent event(const std::string& detail) {
@@ -132,7 +119,8 @@ class AuditBatching : public RegistryTestBase {
   }
 
   std::unique_ptr<GatedStore> gated_;
-  std::filesystem::path dir_;
+  sdc::test::TempDir tmp_{"sdc-batch-"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::optional<CheckpointKey> key_;
 };
 

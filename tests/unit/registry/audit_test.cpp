@@ -3,6 +3,7 @@
 // recomputed from scratch.
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.h"
 #include "unit/registry/registry_fixture.h"
 
 namespace sdc::testing {
@@ -15,8 +16,6 @@ class AuditChain : public RegistryTestBase {
   void SetUp() override {
     RegistryTestBase::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    dir_ = std::filesystem::temp_directory_path() / ("sdc-audit-" + random_hex());
-    std::filesystem::create_directories(dir_);
     checkpoints_ = dir_ / "audit.checkpoints";
     auto k = CheckpointKey::generate();
     ASSERT_TRUE(k);
@@ -24,8 +23,8 @@ class AuditChain : public RegistryTestBase {
     // Ten records: enroll, issue, reads, a refusal.
     HolderRecord h = enroll(input());
     ASSERT_TRUE(registry_->issue_card(officer_, h.id));
-    ASSERT_TRUE(registry_->set_case_status(officer_, h.id, CaseStatus::no_final_order,
-                                           "2025-01-01", "x"));
+    ASSERT_TRUE(
+        registry_->set_case_status(officer_, h.id, CaseStatus::no_final_order, "2025-01-01", "x"));
     ASSERT_TRUE(registry_->get_holder(field_, h.id));
     ASSERT_FALSE(registry_->get_case_status(screener_, h.id));
     ASSERT_TRUE(registry_->find_by_a_number(field_, "A201555000"));
@@ -37,18 +36,6 @@ class AuditChain : public RegistryTestBase {
     auto last = checkpoint();  // at record 10
     ASSERT_TRUE(last);
     ASSERT_EQ(last->seq, 10u);
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
-    RegistryTestBase::TearDown();
-  }
-
-  static std::string random_hex() {
-    Bytes b(8);
-    crypto::system_random().fill(b);
-    return hex_encode(b);
   }
 
   Result<AuditCheckpoint> checkpoint() {
@@ -68,7 +55,8 @@ class AuditChain : public RegistryTestBase {
     return e ? *e : std::vector<AuditEvent>{};
   }
 
-  std::filesystem::path dir_;
+  sdc::test::TempDir tmp_{"sdc-audit-"};
+  const std::filesystem::path dir_ = tmp_.path();
   std::filesystem::path checkpoints_;
   std::optional<CheckpointKey> key_;
 };
@@ -165,8 +153,7 @@ TEST_P(AuditChain, CheckpointKeyRoundTripsThroughAFile) {
   EXPECT_EQ(loaded->public_key(), key_->public_key());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AuditChain, ::testing::ValuesIn(store_backends()),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, AuditChain, ::testing::ValuesIn(store_backends()), backend_name);
 
 }  // namespace
 }  // namespace sdc::testing
