@@ -101,8 +101,13 @@ class Registry {
   Result<CardRecord> get_card(const User& actor, const std::string& document_number);
   Result<std::vector<CardRecord>> cards_of_holder(const User& actor, const std::string& holder_id);
   // Records that `actor` verified a card (outcome as the verifier saw it).
-  Result<void> record_verification(const User& actor, const std::string& document_number,
-                                   std::string_view outcome);
+  // For a role that may read case status, also answers the card holder's
+  // current case status (CaseStatus::unknown, seq 0, when none was
+  // recorded), audited as a read of it; for other roles, and for a card the
+  // registry does not know, nullopt. One read and one audit commit.
+  Result<std::optional<CaseStatusEntry>> record_verification(const User& actor,
+                                                             const std::string& document_number,
+                                                             std::string_view outcome);
 
   Result<CaseStatusEntry> set_case_status(const User& actor, const std::string& holder_id,
                                           CaseStatus status, std::string_view effective_date,

@@ -194,7 +194,7 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
       cache_.erase(it);
     }
   }
-  auto found = store_.in_transaction<std::optional<registry::ActiveSession>>(
+  auto found = store_.in_read_transaction<std::optional<registry::ActiveSession>>(
       [&](Tx& tx) { return tx.find_active_session(hash, now); });
   if (!found) return std::unexpected(found.error());
   if (!*found || !constant_time_equal((*found)->session.token_hash, hash))
@@ -221,7 +221,8 @@ Result<void> Accounts::logout(std::string_view token) {
 }
 
 Result<std::vector<AccountRow>> Accounts::list() {
-  return store_.in_transaction<std::vector<AccountRow>>([](Tx& tx) { return tx.list_accounts(); });
+  return store_.in_read_transaction<std::vector<AccountRow>>(
+      [](Tx& tx) { return tx.list_accounts(); });
 }
 
 Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disabled,

@@ -70,7 +70,7 @@ Result<registry::OfficeRow> create_office(registry::Store& store, const OfficeIn
 }
 
 Result<std::vector<registry::OfficeRow>> list_offices(registry::Store& store) {
-  return store.in_transaction<std::vector<registry::OfficeRow>>(
+  return store.in_read_transaction<std::vector<registry::OfficeRow>>(
       [](registry::Tx& tx) { return tx.list_offices(); });
 }
 

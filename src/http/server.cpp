@@ -691,15 +691,9 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
     out["expires_at"] = format_time(v.claims->exp);
     // Online extras, audited by the registry. Nothing is answered unless
     // the verification's audit record is durable.
-    if (auto a = reg->record_verification(user, h.document_number, result); !a)
-      return error_response(res, a.error());
-    if (registry::allowed(user.role, Action::read_case_status)) {
-      if (auto card = reg->get_card(user, h.document_number)) {
-        if (auto cs = reg->get_case_status(user, card->holder_id)) {
-          out["case_status"] = case_json(*cs);
-        }
-      }
-    }
+    auto online = reg->record_verification(user, h.document_number, result);
+    if (!online) return error_response(res, online.error());
+    if (*online) out["case_status"] = case_json(**online);
   }
   send_json(res, 200, out);
 }

@@ -214,7 +214,7 @@ Result<AuditReport> verify_audit(Store& store, const std::filesystem::path& chec
   if (auto z = expected.find(0); z != expected.end() && !constant_time_equal(z->second, prev))
     return broken(0, "checkpoint for the empty chain does not match");
   for (;;) {
-    auto page = store.in_transaction<std::vector<AuditEvent>>(
+    auto page = store.in_read_transaction<std::vector<AuditEvent>>(
         [&](Tx& tx) { return tx.audit_events(seq + 1, kPage); });
     if (!page) return std::unexpected(page.error());
     for (const AuditEvent& e : *page) {

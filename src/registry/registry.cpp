@@ -334,7 +334,7 @@ struct RegistryOps {
                          const std::function<Result<T>(Tx&, Note&)>& op) const {
     if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
     Note final_note = note;
-    Result<T> result = o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
+    Result<T> result = o.store->in_read_transaction<T>([&](Tx& tx) -> Result<T> {
       Note n = note;
       auto v = op(tx, n);
       final_note = n;
@@ -576,20 +576,50 @@ Result<std::vector<CardRecord>> Registry::cards_of_holder(const User& actor,
       });
 }
 
-Result<void> Registry::record_verification(const User& actor, const std::string& document_number,
-                                           std::string_view outcome) {
+Result<std::optional<CaseStatusEntry>> Registry::record_verification(
+    const User& actor, const std::string& document_number, std::string_view outcome) {
+  using Answer = std::optional<CaseStatusEntry>;
   RegistryOps ops{o_, batcher_.get()};
-  auto r = ops.audited_read<bool>(
-      actor, Action::verify_card,
-      Note{"", "card " + document_number + "; result " + std::string(outcome)},
-      [&](Tx& tx, Note& n) -> Result<bool> {
-        auto row = tx.get_card(document_number);
-        if (!row) return std::unexpected(row.error());
-        if (*row) n.holder_id = (*row)->holder_id;
-        return true;
-      });
-  if (!r) return std::unexpected(r.error());
-  return {};
+  Note note{"", "card " + document_number + "; result " + std::string(outcome)};
+  if (!allowed(actor.role, Action::verify_card))
+    return ops.refused<Answer>(actor, Action::verify_card, note);
+  const bool with_status = allowed(actor.role, Action::read_case_status);
+  struct Seen {
+    std::string holder_id;  // empty: no such card here
+    std::optional<CaseStatusRow> current;
+  };
+  auto seen = o_.store->in_read_transaction<Seen>([&](Tx& tx) -> Result<Seen> {
+    Seen s;
+    auto card = tx.get_card(document_number);
+    if (!card) return std::unexpected(card.error());
+    if (!*card) return s;
+    s.holder_id = (*card)->holder_id;
+    if (!with_status) return s;
+    auto history = tx.case_status_history(s.holder_id);
+    if (!history) return std::unexpected(history.error());
+    if (!history->empty()) s.current = std::move(history->back());
+    return s;
+  });
+  if (!seen) return ops.audited_failure<Answer>(actor, Action::verify_card, note, seen.error());
+  note.holder_id = seen->holder_id;
+  std::vector<AuditEvent> events = ops.events_for(actor, Action::verify_card, note, "ok");
+  Answer status;
+  if (with_status && !seen->holder_id.empty()) {
+    Note read{seen->holder_id, "current"};
+    if (seen->current) {
+      auto open = ops.open(*seen->current);
+      if (!open) return ops.audited_failure<Answer>(actor, Action::read_case_status, read, open.error());
+      status = std::move(*open);
+    } else {
+      status = CaseStatusEntry{};
+      status->holder_id = seen->holder_id;
+    }
+    for (AuditEvent& e : ops.events_for(actor, Action::read_case_status, read, "ok"))
+      events.push_back(std::move(e));
+  }
+  // Nothing is answered unless the records are durable.
+  if (auto a = batcher_->record(std::move(events)); !a) return std::unexpected(a.error());
+  return status;
 }
 
 Result<CaseStatusEntry> Registry::set_case_status(const User& actor, const std::string& holder_id,
@@ -659,6 +689,11 @@ Result<std::vector<CaseStatusEntry>> Registry::case_status_history(const User& a
 
 Result<PublishedStatusList> Registry::status_list() {
   RegistryOps ops{o_, batcher_.get()};
+  auto published = o_.store->in_read_transaction<std::optional<PublishedStatusList>>(
+      [](Tx& tx) { return tx.lock_status_list(); });
+  if (!published) return std::unexpected(published.error());
+  if (*published) return std::move(**published);
+  // None yet: publish the first, unless another writer just did.
   return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) -> Result<PublishedStatusList> {
     auto last = tx.lock_status_list();
     if (!last) return std::unexpected(last.error());

@@ -288,11 +288,29 @@ class Store {
     return out;
   }
 
+  // Runs `body`, which only reads, in one transaction that sees a single
+  // committed state. A store may run it beside writers and other readers;
+  // a write from inside it fails.
+  template <class T>
+  Result<T> in_read_transaction(const std::function<Result<T>(Tx&)>& body) {
+    Result<T> out = fail(Errc::internal, "transaction did not run");
+    auto r = run_read_transaction([&](Tx& tx) -> Result<void> {
+      out = body(tx);
+      if (!out) return std::unexpected(out.error());
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
+  }
+
   // The number of attempts in_transaction() makes before giving up.
   static constexpr int kMaxAttempts = 8;
 
  protected:
   virtual Result<void> run_transaction(const std::function<Result<void>(Tx&)>& body) = 0;
+  virtual Result<void> run_read_transaction(const std::function<Result<void>(Tx&)>& body) {
+    return run_transaction(body);
+  }
 };
 
 }  // namespace sdc::registry

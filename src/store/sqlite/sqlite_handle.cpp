@@ -10,6 +10,26 @@ Result<Stmt> Stmt::prepare(sqlite3* db, std::string_view sql) {
   return Stmt(s);
 }
 
+StmtCache::~StmtCache() {
+  for (auto& [sql, e] : entries_) sqlite3_finalize(e.stmt);
+}
+
+Result<Stmt> StmtCache::prepare(const std::string& sql) {
+  auto it = entries_.find(sql);
+  if (it != entries_.end()) {
+    if (it->second.in_use) return Stmt::prepare(db_, sql);
+    it->second.in_use = true;
+    return Stmt(it->second.stmt, &it->second.in_use);
+  }
+  auto fresh = Stmt::prepare(db_, sql);
+  if (!fresh || entries_.size() >= kMaxEntries) return fresh;
+  sqlite3_stmt* raw = fresh->stmt_.release();
+  Entry& e = entries_[sql];  // node-based: &e.in_use stays valid
+  e.stmt = raw;
+  e.in_use = true;
+  return Stmt(raw, &e.in_use);
+}
+
 Stmt& Stmt::bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_.get(), i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "sdc/bytes.h"
 #include "sdc/error.h"
@@ -19,8 +20,19 @@ struct DbClose {
 };
 using Db = std::unique_ptr<sqlite3, DbClose>;
 
-struct StmtFinalize {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+// Finalizes a statement of its own; hands a cached one back to its cache
+// (reset, bindings cleared) for the next use.
+struct StmtRelease {
+  bool* in_use = nullptr;  // the cache entry's flag; null when not cached
+  void operator()(sqlite3_stmt* s) const {
+    if (!in_use) {
+      sqlite3_finalize(s);
+      return;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    *in_use = false;
+  }
 };
 
 // One prepared statement. Binding indexes start at 1, columns at 0.
@@ -42,8 +54,35 @@ class Stmt {
   std::uint64_t u64(int col) const { return static_cast<std::uint64_t>(i64(col)); }
 
  private:
-  explicit Stmt(sqlite3_stmt* s) : stmt_(s) {}
-  std::unique_ptr<sqlite3_stmt, StmtFinalize> stmt_;
+  friend class StmtCache;
+  explicit Stmt(sqlite3_stmt* s, bool* in_use = nullptr) : stmt_(s, StmtRelease{in_use}) {}
+  std::unique_ptr<sqlite3_stmt, StmtRelease> stmt_;
+};
+
+// The statements one connection has prepared, kept for reuse: parsing and
+// planning SQL costs more than running the small statements the store
+// uses. Used only by the thread that holds the connection. A statement
+// still in use when the same SQL is asked for again is not shared: the
+// second one is prepared afresh and finalized after use.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  ~StmtCache();
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+
+  Result<Stmt> prepare(const std::string& sql);
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool in_use = false;
+  };
+  // Bounds the cache should a caller ever build SQL with values in it.
+  static constexpr std::size_t kMaxEntries = 256;
+  sqlite3* db_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 }  // namespace sdc::registry::sqlite

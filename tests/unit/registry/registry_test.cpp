@@ -318,6 +318,53 @@ TEST_P(RegistryContract, CaseStatusKeepsHistory) {
   EXPECT_EQ(registry_->get_case_status(field_, "nobody").error().code, Errc::not_found);
 }
 
+TEST_P(RegistryContract, VerificationAnswersCaseStatusToFieldOfficersOnly) {
+  HolderRecord h = enroll(input());
+  auto card = registry_->issue_card(officer_, h.id);
+  ASSERT_TRUE(card) << card.error().message;
+  const std::string doc = card->card.document_number;
+
+  // No status recorded yet: unknown, seq 0.
+  auto first = registry_->record_verification(field_, doc, "VALID");
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_TRUE(*first);
+  EXPECT_EQ((*first)->status, CaseStatus::unknown);
+  EXPECT_EQ((*first)->seq, 0u);
+  EXPECT_EQ((*first)->holder_id, h.id);
+
+  ASSERT_TRUE(registry_->set_case_status(officer_, h.id, CaseStatus::final_order_of_removal,
+                                         "2025-03-04", "order of the immigration judge"));
+  auto second = registry_->record_verification(field_, doc, "VALID");
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ((*second)->status, CaseStatus::final_order_of_removal);
+  EXPECT_EQ((*second)->reason, "order of the immigration judge");
+
+  // A screener's verification records the card, and shows no status.
+  auto screened = registry_->record_verification(screener_, doc, "VALID");
+  ASSERT_TRUE(screened);
+  EXPECT_FALSE(*screened);
+  // An unknown card: recorded, nothing to show.
+  auto unknown = registry_->record_verification(field_, "NOSUCHDOC", "BAD_SIGNATURE");
+  ASSERT_TRUE(unknown);
+  EXPECT_FALSE(*unknown);
+  // Administrators do not verify cards; the refusal is recorded.
+  EXPECT_EQ(registry_->record_verification(admin_, doc, "VALID").error().code, Errc::forbidden);
+
+  auto trail = registry_->audit_events(auditor_, 1, 100);
+  ASSERT_TRUE(trail);
+  std::vector<std::string> seen;  // action, role and holder of each verification-time record
+  for (const AuditEvent& e : *trail)
+    if (e.action == "verify_card" || e.action == "read_case_status")
+      seen.push_back(e.action + " " + e.role + " " + e.holder_id + " " + e.outcome);
+  const std::string field = "field_officer " + h.id + " ok";
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "verify_card " + field, "read_case_status " + field,
+                      "verify_card " + field, "read_case_status " + field,
+                      "verify_card checkpoint_screener " + h.id + " ok",
+                      "verify_card field_officer  ok",
+                      "verify_card administrator  denied"}));
+}
+
 TEST_P(RegistryContract, RolesLimitWhatEachSees) {
   HolderRecord h = enroll(input());
   auto card = registry_->issue_card(officer_, h.id);
