@@ -12,10 +12,10 @@
 # demo data folder with `sdcd demo` (users of every role, specimen holders)
 # unless DATA names one that exists; with HOLDERS=N fills it with N generated
 # holders first; starts `sdcd serve` under `taskset -c SERVER_CORE`; logs in
-# as the enrollment officer and issues a card to get a real barcode; then for
+# as the enrollment officer and issues CARDS cards to get real barcodes; then for
 # each role in ROLES logs in and runs
 #   taskset -c CLIENT_CORE wrk -t1 -cCONNECTIONS -dDURATIONs --latency
-# POSTing that barcode to /v1/verify (scripts/bench-sdcd-verify.lua); last,
+# POSTing those barcodes in turn to /v1/verify (scripts/bench-sdcd-verify.lua); last,
 # `openssl speed -elapsed ecdsap256` (wall-clock, like requests/s) on
 # SERVER_CORE while sdcd is idle.
 #
@@ -23,7 +23,8 @@
 # DURATION (20, seconds per role), ROLES ("screener field"), THREADS (sdcd
 # worker threads; CONNECTIONS, since cpp-httplib keeps a worker per open
 # keep-alive connection), PORT (18480), HOLDERS (0), DATA (a data folder to
-# use and keep; default a temporary one, removed at the end), JOBS (2).
+# use and keep; default a temporary one, removed at the end), CARDS (64),
+# JOBS (2).
 # Exits 0 whether or not a goal is met; the summary's last lines say which.
 set -euo pipefail
 
@@ -37,6 +38,7 @@ roles=${ROLES:-screener field}
 threads=${THREADS:-$connections}
 port=${PORT:-18480}
 holders=${HOLDERS:-0}
+cards=${CARDS:-64}
 base=http://127.0.0.1:$port
 
 for tool in wrk curl jq taskset openssl; do
@@ -101,11 +103,20 @@ officer=$(login officer)
 holder=$(curl -fsS -H "Authorization: Bearer $officer" "$base/v1/holders?a_number=A201-555-001" |
   jq -r '.holders[0].id')
 [[ -n $holder && $holder != null ]] || { echo "bench-sdcd: specimen holder not found" >&2; exit 1; }
+# CARDS cards, issued one after another to a specimen holder (each with its
+# own document number and status index). wrk sends them in turn, so the
+# server does not answer one card over and over.
+barcodes=$work/barcodes.txt
+: >"$barcodes"
 issue_start=$(date +%s.%N)
-barcode=$(curl -fsS -X POST -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
-  -d '{}' "$base/v1/holders/$holder/cards" | jq -r .barcode)
-issue_seconds=$(printf '%.2f' "$(echo "$(date +%s.%N) - $issue_start" | bc)")
-[[ $barcode == SDC1:* ]] || { echo "bench-sdcd: no barcode from card issuance" >&2; exit 1; }
+for _ in $(seq 1 "$cards"); do
+  curl -fsS -X POST -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
+    -d '{}' "$base/v1/holders/$holder/cards" | jq -r .barcode >>"$barcodes"
+done
+issue_seconds=$(printf '%.3f' "$(echo "($(date +%s.%N) - $issue_start) / $cards" | bc -l)")
+barcode=$(tail -n 1 "$barcodes")
+[[ $barcode == SDC1:* && $(grep -c '^SDC1:' "$barcodes") == "$cards" ]] ||
+  { echo "bench-sdcd: no barcode from card issuance" >&2; exit 1; }
 
 to_ms() {  # wrk latency ("812.00us", "3.41ms", "1.20s") in milliseconds
   awk -v v="$1" 'BEGIN {
@@ -121,7 +132,7 @@ for role in $roles; do
     -d "{\"barcode\": \"$barcode\"}" "$base/v1/verify" | jq -r .result)
   [[ $check == VALID ]] || { echo "bench-sdcd: $role: verify answered $check" >&2; exit 1; }
   out=$work/wrk-$role.txt
-  TOKEN=$token BARCODE=$barcode taskset -c "$client_core" wrk -t1 -c"$connections" \
+  TOKEN=$token BARCODES=$barcodes taskset -c "$client_core" wrk -t1 -c"$connections" \
     -d"${duration}s" --latency -s "$root/scripts/bench-sdcd-verify.lua" "$base/v1/verify" | tee "$out" >&2
   rps[$role]=$(awk '/^Requests\/sec:/ {print $2}' "$out")
   p50[$role]=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
@@ -139,7 +150,8 @@ echo
 echo "sdcd verify over HTTP, $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  sdcd serve --threads $threads on core $server_core; wrk -t1 -c$connections -d${duration}s on core $client_core"
 echo "  store: SQLite, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders + demo; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
-echo "  one card issuance over HTTP (POST /v1/holders/{id}/cards): ${issue_seconds} s"
+echo "  card issuance over HTTP (POST /v1/holders/{id}/cards), mean of $cards: ${issue_seconds} s"
+echo "  requests rotate over those $cards barcodes"
 printf '  bare ECDSA P-256 verify (openssl speed -elapsed, core %s): %s /s\n' "$server_core" "$speed"
 for role in $roles; do
   ratio=$(printf '%.3f' "$(echo "scale=4; ${rps[$role]} / $speed" | bc)")

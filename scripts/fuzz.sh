@@ -6,8 +6,9 @@
 #
 # Seeds are made from the shared vectors at each run (fuzz/make_corpus.py,
 # and the fuzz_image_seeds tool for the image targets) into
-# build-fuzz/seeds/; what a target finds is kept in build-fuzz/corpus/<target>
-# and reused by the next run. Crash, leak, timeout and out-of-memory inputs
+# build-fuzz/seeds/, beside the small text seeds kept in fuzz/seeds/<target>/;
+# what a target finds is kept in build-fuzz/corpus/<target> and reused by
+# the next run. Crash, leak, timeout and out-of-memory inputs
 # land in build-fuzz/artifacts/<target>/, logs in build-fuzz/logs/.
 #
 # Prints one summary line per target; exits 1 if any target found anything
@@ -25,7 +26,8 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
   echo "usage: $0 [SECONDS] [TARGET...]" >&2
   exit 2
 fi
-all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz)
+all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz
+  config_fuzz audit_filter_fuzz audit_checkpoint_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -42,6 +44,9 @@ declare -A max_len=(
   [base45_zlib_fuzz]=16384
   [image_decode_fuzz]=32768
   [qr_image_fuzz]=65536      # raw pixels: up to 256 x 256
+  [config_fuzz]=8192         # sdcd.toml as sdcd init writes it is ~2.5 KB
+  [audit_filter_fuzz]=2048   # a query string
+  [audit_checkpoint_fuzz]=8192
 )
 
 # --- build -------------------------------------------------------------------
@@ -81,6 +86,8 @@ for t in "${targets[@]}"; do
   [[ -d $seeds/$t ]] && seed_dirs+=("$seeds/$t")
   [[ $t == image_decode_fuzz && -d $seeds/image_decode ]] && seed_dirs+=("$seeds/image_decode")
   [[ $t == qr_image_fuzz && -d $seeds/qr_image ]] && seed_dirs+=("$seeds/qr_image")
+  # Hand-written text seeds, kept in the repository (fuzz/seeds/<target>/).
+  [[ -d $root/fuzz/seeds/$t ]] && seed_dirs+=("$root/fuzz/seeds/$t")
   echo "== $t: ${seconds}s" >&2
   set +e
   "$build/bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \

@@ -71,7 +71,11 @@ class Es256Verifier {
   struct CtxFree {
     void operator()(evp_pkey_ctx_st* c) const;
   };
+  // This thread's copy of ctx_ (an EVP_PKEY_CTX is used by one thread at a
+  // time), made on first use and kept.
+  evp_pkey_ctx_st* thread_ctx() const;
   std::shared_ptr<evp_pkey_ctx_st> ctx_;
+  std::uint64_t id_ = 0;  // names this key's copies in each thread
 };
 
 class Certificate {
@@ -87,8 +91,8 @@ class Certificate {
   Bytes kid() const;
   std::string subject() const;
   bool is_ca() const;
-  bool can_sign_certificates() const;      // keyUsage keyCertSign (or no keyUsage)
-  bool can_sign_documents() const;         // keyUsage digitalSignature (or no keyUsage)
+  bool can_sign_certificates() const;  // keyUsage keyCertSign (or no keyUsage)
+  bool can_sign_documents() const;     // keyUsage digitalSignature (or no keyUsage)
   bool has_p256_key() const;
   UnixTime not_before() const;
   UnixTime not_after() const;
@@ -117,10 +121,9 @@ Result<Certificate> make_root_certificate(const PrivateKey& key, std::string_vie
                                           std::string_view country, UnixTime not_before,
                                           UnixTime not_after);
 // A document-signer certificate: CA:FALSE, keyUsage digitalSignature, signed by the root.
-Result<Certificate> make_signer_certificate(const PrivateKey& signer_key,
-                                            const Certificate& root, const PrivateKey& root_key,
-                                            std::string_view common_name,
-                                            std::string_view country, UnixTime not_before,
-                                            UnixTime not_after);
+Result<Certificate> make_signer_certificate(const PrivateKey& signer_key, const Certificate& root,
+                                            const PrivateKey& root_key,
+                                            std::string_view common_name, std::string_view country,
+                                            UnixTime not_before, UnixTime not_after);
 
 }  // namespace sdc::crypto

@@ -120,7 +120,10 @@ class Registry {
   // The newest published token (public data: no role, no audit); builds
   // and publishes one if none exists yet.
   Result<PublishedStatusList> status_list();
-  // Builds, signs and publishes a fresh token now.
+  // Rebuilds the list from every card's state, signs and publishes it now,
+  // and stores its entries. Card changes publish by themselves, from the
+  // stored entries; this is the repair path (and what a bulk load of cards
+  // behind the registry's back must call). Reads every card.
   Result<PublishedStatusList> publish_status_list();
 
   Result<std::vector<AuditEvent>> audit_events(const User& actor, std::uint64_t from_seq,
@@ -140,10 +143,14 @@ class Registry {
   // ---- end of audit queries ----
 
  private:
-  explicit Registry(RegistryOptions o)
-      : o_(std::move(o)), batcher_(std::make_unique<AuditBatcher>(*o_.store)) {}
+  // Which holder a card belongs to never changes: verifications remember
+  // it (bounded) rather than read it again.
+  class CardHolders;
+
+  explicit Registry(RegistryOptions o);
   RegistryOptions o_;
   std::unique_ptr<AuditBatcher> batcher_;
+  std::shared_ptr<CardHolders> card_holders_;
 };
 
 }  // namespace sdc::registry

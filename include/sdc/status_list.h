@@ -45,8 +45,9 @@ struct StatusListClaims {
 };
 
 // Signs a token with protected {1:-7, 4:kid, 16:"application/statuslist+cwt"}.
+// The list is deflated at `zlib_level` (1 fastest .. 9 smallest).
 Result<Bytes> build_status_list_token(const StatusList& list, const StatusListClaims& claims,
-                                      const Signer& signer);
+                                      const Signer& signer, int zlib_level = 9);
 
 // A token whose signature, signer (§4, at its iat), type and bit width have
 // been checked. Time and uri are checked per card by lookup_status().

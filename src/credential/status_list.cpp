@@ -12,7 +12,9 @@ namespace {
 
 constexpr std::int64_t kSub = 2, kExp = 4, kIat = 6, kTtl = 65534, kStatusList = 65533;
 
-Error unusable(std::string m) { return Error{Errc::parse, "status list: " + std::move(m)}; }
+Error unusable(std::string m) {
+  return Error{Errc::parse, "status list: " + std::move(m)};
+}
 
 }  // namespace
 
@@ -39,16 +41,22 @@ void StatusList::set(std::size_t index, std::uint8_t value) {
 
 const char* to_string(Validity v) {
   switch (v) {
-    case Validity::valid: return "VALID";
-    case Validity::invalid: return "INVALID";
-    case Validity::suspended: return "SUSPENDED";
-    case Validity::unknown: return "UNKNOWN";
+    case Validity::valid:
+      return "VALID";
+    case Validity::invalid:
+      return "INVALID";
+    case Validity::suspended:
+      return "SUSPENDED";
+    case Validity::unknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }
 
 Result<Bytes> build_status_list_token(const StatusList& list, const StatusListClaims& claims,
-                                      const Signer& signer) {
+                                      const Signer& signer, int zlib_level) {
+  if (zlib_level < 1 || zlib_level > 9)
+    return fail(Errc::invalid_argument, "a status list is deflated at a level from 1 to 9");
   if (claims.uri.empty()) return fail(Errc::invalid_argument, "a status list needs a uri");
   if (claims.exp <= claims.iat || claims.iat < 0)
     return fail(Errc::invalid_argument, "a status list must expire after it is issued");
@@ -58,7 +66,12 @@ Result<Bytes> build_status_list_token(const StatusList& list, const StatusListCl
   w.uint(kIat).uint(static_cast<std::uint64_t>(claims.iat));
   w.uint(kExp).uint(static_cast<std::uint64_t>(claims.exp));
   if (claims.ttl) w.uint(kTtl).uint(*claims.ttl);
-  w.uint(kStatusList).map(2).text("bits").uint(2).text("lst").bytes(zlib_compress(list.bytes()));
+  w.uint(kStatusList)
+      .map(2)
+      .text("bits")
+      .uint(2)
+      .text("lst")
+      .bytes(zlib_compress(list.bytes(), zlib_level));
   return cose_sign1(w.data(), signer, kStatusListContentType);
 }
 
@@ -85,7 +98,9 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
     if (*major == cbor::Major::unsigned_int || *major == cbor::Major::negative_int)
       if (auto k = r.read_int()) key = *k;
     if (!key && !r.skip()) return std::unexpected(unusable("broken claim key"));
-    auto wrong = [](const char* name) { return std::unexpected(unusable(std::string(name) + " has the wrong type")); };
+    auto wrong = [](const char* name) {
+      return std::unexpected(unusable(std::string(name) + " has the wrong type"));
+    };
     if (key == kSub) {
       auto v = r.read_text();
       if (!v) return wrong("sub");
@@ -94,9 +109,12 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
     } else if (key == kIat || key == kExp || key == kTtl) {
       auto v = r.read_uint();
       if (!v || *v > static_cast<std::uint64_t>(INT64_MAX)) return wrong("iat/exp/ttl");
-      if (key == kIat) claims.iat = static_cast<UnixTime>(*v), iat = true;
-      else if (key == kExp) claims.exp = static_cast<UnixTime>(*v), exp = true;
-      else claims.ttl = *v;
+      if (key == kIat)
+        claims.iat = static_cast<UnixTime>(*v), iat = true;
+      else if (key == kExp)
+        claims.exp = static_cast<UnixTime>(*v), exp = true;
+      else
+        claims.ttl = *v;
     } else if (key == kStatusList) {
       auto m = r.read_map();
       if (!m) return wrong("status_list");
@@ -135,7 +153,8 @@ Result<StatusListToken> parse_payload(const CoseSign1& cose) {
   }
   if (!r.at_end()) return std::unexpected(unusable("bytes after the claims"));
   if (!sub || !iat || !exp || !lst)
-    return std::unexpected(unusable("a required claim (sub, iat, exp, status_list.lst) is missing"));
+    return std::unexpected(
+        unusable("a required claim (sub, iat, exp, status_list.lst) is missing"));
   if (bits != 2) return std::unexpected(unusable("bits is " + std::to_string(bits) + ", not 2"));
   StatusListToken t{std::move(claims), std::move(*list_read), {}};
   if (cose.kid) t.kid.assign(cose.kid->begin(), cose.kid->end());
@@ -170,9 +189,8 @@ Result<StatusListToken> load_status_list_token(ByteView token, const TrustStore&
   if (!signer) return std::unexpected(unusable("signed by an unknown signer"));
   if (auto why = TrustStore::check_at(*signer, p->token.claims.iat); !why.empty())
     return std::unexpected(unusable("signer not trusted: " + why));
-  if (!signer->verifier->verify(
-                            cose_sig_structure(cose.protected_bytes, cose.payload),
-                            cose.signature))
+  if (!signer->verifier->verify(cose_sig_structure(cose.protected_bytes, cose.payload),
+                                cose.signature))
     return std::unexpected(unusable("the signature does not verify"));
   return std::move(p->token);
 }
@@ -192,10 +210,17 @@ StatusAnswer lookup_status(const StatusListToken& token, std::string_view card_u
                std::to_string(token.list.size()) + " entries";
   } else {
     switch (token.list.get(index)) {
-      case 0: a.validity = Validity::valid; break;
-      case 1: a.validity = Validity::invalid; break;
-      case 2: a.validity = Validity::suspended; break;
-      default: a.reason = "the list holds the undefined value 3 for this card";
+      case 0:
+        a.validity = Validity::valid;
+        break;
+      case 1:
+        a.validity = Validity::invalid;
+        break;
+      case 2:
+        a.validity = Validity::suspended;
+        break;
+      default:
+        a.reason = "the list holds the undefined value 3 for this card";
     }
   }
   return a;

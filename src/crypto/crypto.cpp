@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -66,11 +67,23 @@ bool is_p256(EVP_PKEY* key) {
 
 }  // namespace
 
-void PkeyFree::operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-void X509Free::operator()(X509* p) const { X509_free(p); }
+void PkeyFree::operator()(EVP_PKEY* p) const {
+  EVP_PKEY_free(p);
+}
+void X509Free::operator()(X509* p) const {
+  X509_free(p);
+}
 
 Digest sha256(ByteView data) {
+  // The algorithm fetched once and a context per thread: OpenSSL 3 fetches
+  // and allocates on every EVP_Digest() call otherwise.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  thread_local MdCtxPtr ctx(EVP_MD_CTX_new());
   Digest d{};
+  if (md && ctx && EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1 &&
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+      EVP_DigestFinal_ex(ctx.get(), d.data(), nullptr) == 1)
+    return d;
   EVP_Digest(data.data(), data.size(), d.data(), nullptr, EVP_sha256(), nullptr);
   return d;
 }
@@ -179,14 +192,18 @@ bool verify_es256(EVP_PKEY* key, ByteView message, ByteView signature) {
   return EVP_DigestVerify(ctx.get(), der, der_len, message.data(), message.size()) == 1;
 }
 
-void Es256Verifier::CtxFree::operator()(evp_pkey_ctx_st* c) const { EVP_PKEY_CTX_free(c); }
+void Es256Verifier::CtxFree::operator()(evp_pkey_ctx_st* c) const {
+  EVP_PKEY_CTX_free(c);
+}
 
 Result<Es256Verifier> Es256Verifier::create(EVP_PKEY* key) {
   if (!is_p256(key)) return fail(Errc::crypto, "the key is not ECDSA P-256");
   EVP_PKEY_CTX* raw = EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr);
   if (!raw) return fail(Errc::crypto, "cannot prepare the verification key");
+  static std::atomic<std::uint64_t> next_id{0};
   Es256Verifier v;
   v.ctx_.reset(raw, CtxFree{});
+  v.id_ = ++next_id;
   if (EVP_PKEY_verify_init(raw) != 1 || EVP_PKEY_CTX_set_signature_md(raw, EVP_sha256()) != 1)
     return fail(Errc::crypto, "cannot prepare the verification key");
   return v;
@@ -197,9 +214,25 @@ bool Es256Verifier::verify(ByteView message, ByteView signature) const {
   std::uint8_t der[72];
   std::size_t der_len = raw_to_der(signature, der);
   Digest digest = sha256(message);
-  std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(EVP_PKEY_CTX_dup(ctx_.get()));
+  EVP_PKEY_CTX* ctx = thread_ctx();
   if (!ctx) return false;
-  return EVP_PKEY_verify(ctx.get(), der, der_len, digest.data(), digest.size()) == 1;
+  return EVP_PKEY_verify(ctx, der, der_len, digest.data(), digest.size()) == 1;
+}
+
+EVP_PKEY_CTX* Es256Verifier::thread_ctx() const {
+  // A copy holds its own reference to the key, so it stays valid after the
+  // verifier it came from is gone; ids are never reused.
+  struct Copies {
+    std::vector<std::pair<std::uint64_t, std::unique_ptr<EVP_PKEY_CTX, CtxFree>>> by_id;
+  };
+  thread_local Copies copies;
+  for (auto& [id, ctx] : copies.by_id)
+    if (id == id_) return ctx.get();
+  std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(EVP_PKEY_CTX_dup(ctx_.get()));
+  if (!ctx) return nullptr;
+  if (copies.by_id.size() >= 32) copies.by_id.clear();  // bounded: trust stores come and go
+  copies.by_id.emplace_back(id_, std::move(ctx));
+  return copies.by_id.back().second.get();
 }
 
 Result<Certificate> Certificate::from_pem(std::string_view pem) {
@@ -221,8 +254,8 @@ Result<std::vector<Certificate>> Certificate::bundle_from_pem(std::string_view p
                                     " in the bundle has no END line");
     auto cert = from_pem(pem.substr(pos, end + kEnd.size() - pos));
     if (!cert)
-      return fail(Errc::crypto,
-                  "certificate " + std::to_string(out.size() + 1) + " in the bundle does not parse");
+      return fail(Errc::crypto, "certificate " + std::to_string(out.size() + 1) +
+                                    " in the bundle does not parse");
     out.push_back(std::move(*cert));
     pos = end + kEnd.size();
   }
@@ -258,7 +291,9 @@ std::string Certificate::subject() const {
 
 // basicConstraints CA:TRUE, whatever keyUsage says (X509_check_ca would
 // answer no for a CA certificate without keyCertSign).
-bool Certificate::is_ca() const { return (X509_get_extension_flags(cert_.get()) & EXFLAG_CA) != 0; }
+bool Certificate::is_ca() const {
+  return (X509_get_extension_flags(cert_.get()) & EXFLAG_CA) != 0;
+}
 
 bool Certificate::can_sign_certificates() const {
   return (X509_get_extension_flags(cert_.get()) & EXFLAG_KUSAGE) == 0 ||
@@ -270,14 +305,19 @@ bool Certificate::can_sign_documents() const {
          (X509_get_key_usage(cert_.get()) & KU_DIGITAL_SIGNATURE) != 0;
 }
 
-bool Certificate::has_p256_key() const { return is_p256(public_key()); }
+bool Certificate::has_p256_key() const {
+  return is_p256(public_key());
+}
 
-UnixTime Certificate::not_before() const { return asn1_to_unix(X509_get0_notBefore(cert_.get())); }
-UnixTime Certificate::not_after() const { return asn1_to_unix(X509_get0_notAfter(cert_.get())); }
+UnixTime Certificate::not_before() const {
+  return asn1_to_unix(X509_get0_notBefore(cert_.get()));
+}
+UnixTime Certificate::not_after() const {
+  return asn1_to_unix(X509_get0_notAfter(cert_.get()));
+}
 
 bool Certificate::issued_by(const Certificate& issuer) const {
-  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
-                                                                 X509_STORE_free);
+  std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
                                                                       X509_STORE_CTX_free);
   if (!store || !ctx || X509_STORE_add_cert(store.get(), issuer.get()) != 1) return false;
@@ -294,13 +334,17 @@ bool Certificate::is_self_signed() const {
          X509_verify(cert_.get(), public_key()) == 1;
 }
 
-EVP_PKEY* Certificate::public_key() const { return X509_get0_pubkey(cert_.get()); }
+EVP_PKEY* Certificate::public_key() const {
+  return X509_get0_pubkey(cert_.get());
+}
 
 bool Certificate::matches(const PrivateKey& key) const {
   return EVP_PKEY_eq(public_key(), key.get()) == 1;
 }
 
-Certificate Certificate::copy() const { return *this; }
+Certificate Certificate::copy() const {
+  return *this;
+}
 
 namespace {
 
@@ -364,11 +408,10 @@ Result<Certificate> make_root_certificate(const PrivateKey& key, std::string_vie
                           not_after, true);
 }
 
-Result<Certificate> make_signer_certificate(const PrivateKey& signer_key,
-                                            const Certificate& root, const PrivateKey& root_key,
-                                            std::string_view common_name,
-                                            std::string_view country, UnixTime not_before,
-                                            UnixTime not_after) {
+Result<Certificate> make_signer_certificate(const PrivateKey& signer_key, const Certificate& root,
+                                            const PrivateKey& root_key,
+                                            std::string_view common_name, std::string_view country,
+                                            UnixTime not_before, UnixTime not_after) {
   if (EVP_PKEY_eq(root.public_key(), root_key.get()) != 1)
     return fail(Errc::crypto, "the root key does not belong to the root certificate");
   return make_certificate(signer_key.get(), root.get(), root_key.get(), common_name, country,

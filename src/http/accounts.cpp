@@ -4,6 +4,7 @@
 
 #include <cctype>
 
+#include "http/admin_audit.h"
 #include "sdc/bytes.h"
 #include "sdc/crypto.h"
 
@@ -85,7 +86,8 @@ Result<void> Accounts::prepare() {
   return {};
 }
 
-Result<User> Accounts::create(const std::string& username, const std::string& password, Role role) {
+Result<User> Accounts::create(const std::string& username, const std::string& password, Role role,
+                              const User* by) {
   if (!valid_username(username))
     return fail(Errc::invalid_argument, "username: 1 to 64 letters, digits, '.', '-' or '_'");
   if (password.size() < kMinPassword || password.size() > kMaxPassword)
@@ -107,6 +109,12 @@ Result<User> Accounts::create(const std::string& username, const std::string& pa
   auto w = store_.in_transaction<bool>([&](Tx& tx) -> Result<bool> {
     if (auto r = tx.upsert_user(user); !r) return std::unexpected(r.error());
     if (auto r = tx.insert_account(row); !r) return std::unexpected(r.error());
+    if (by)
+      if (auto a =
+              audit_admin_change(tx, *by, AdminAction::create_user,
+                                 "user " + user.id + " role " + registry::to_string(role), now);
+          !a)
+        return std::unexpected(a.error());
     return true;
   });
   if (!w) return std::unexpected(w.error());
@@ -186,19 +194,20 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
   UnixTime now = clock_.now();
   auto steady = std::chrono::steady_clock::now();
   {
-    std::lock_guard lock(cache_mu_);
+    std::shared_lock lock(cache_mu_);  // readers do not block each other
     auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      if (now < it->second.expires_at && steady - it->second.checked < kSessionRecheck)
-        return std::optional<User>(it->second.user);
-      cache_.erase(it);
-    }
+    if (it != cache_.end() && now < it->second.expires_at &&
+        steady - it->second.checked < kSessionRecheck)
+      return std::optional<User>(it->second.user);
   }
   auto found = store_.in_read_transaction<std::optional<registry::ActiveSession>>(
       [&](Tx& tx) { return tx.find_active_session(hash, now); });
   if (!found) return std::unexpected(found.error());
-  if (!*found || !constant_time_equal((*found)->session.token_hash, hash))
+  if (!*found || !constant_time_equal((*found)->session.token_hash, hash)) {
+    std::lock_guard lock(cache_mu_);
+    cache_.erase(hash);
     return std::optional<User>();
+  }
   const AccountRow& a = (*found)->account;
   User user{a.user_id, a.username, a.role};
   std::lock_guard lock(cache_mu_);
@@ -239,6 +248,11 @@ Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disa
     if (disabled)
       if (auto r = tx.revoke_sessions_of_user((*a)->user_id, now); !r)
         return std::unexpected(r.error());
+    if (auto r = audit_admin_change(tx, by,
+                                    disabled ? AdminAction::disable_user : AdminAction::enable_user,
+                                    "user " + (*a)->user_id, now);
+        !r)
+      return std::unexpected(r.error());
     AccountRow out = **a;
     out.disabled = disabled;
     out.updated_at = now;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <semaphore>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,9 +48,10 @@ class Accounts {
 
   // Hashes the password (Argon2id) and writes the account with its user row
   // in one transaction. Errc::invalid_argument names the field;
-  // Errc::conflict when the username is taken.
+  // Errc::conflict when the username is taken. With `by` (a call through
+  // the API), the transaction also appends its audit record (admin_audit.h).
   Result<registry::User> create(const std::string& username, const std::string& password,
-                                registry::Role role);
+                                registry::Role role, const registry::User* by = nullptr);
 
   enum class LoginOutcome { ok, refused, locked };
   struct Login {
@@ -77,8 +79,9 @@ class Accounts {
   // Every account, by username.
   Result<std::vector<registry::AccountRow>> list();
   // Disabling also revokes every session of the account, in the same
-  // transaction. Errc::not_found for an unknown username; Errc::conflict when
-  // `by` would disable their own account.
+  // transaction, which also appends the audit record of `by`'s change.
+  // Errc::not_found for an unknown username; Errc::conflict when `by` would
+  // disable their own account.
   Result<registry::AccountRow> set_disabled(const std::string& username, bool disabled,
                                             const registry::User& by);
 
@@ -100,7 +103,7 @@ class Accounts {
     UnixTime expires_at = 0;
     std::chrono::steady_clock::time_point checked;
   };
-  std::mutex cache_mu_;
+  std::shared_mutex cache_mu_;
   std::map<Bytes, CachedSession> cache_;  // by SHA-256 of the token
 };
 

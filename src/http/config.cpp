@@ -60,8 +60,10 @@ fs::path from_file(const fs::path& base_dir, const std::string& text) {
   return p.is_relative() && !base_dir.empty() ? base_dir / p : p;
 }
 
-// A TOML basic string.
-std::string quoted(std::string_view text) {
+// A TOML basic string. Not named `quoted`: for a std::string argument,
+// argument-dependent lookup would pick std::quoted, which leaves control
+// characters raw (found by fuzz/config_fuzz.cpp).
+std::string toml_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
@@ -209,8 +211,10 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
                                  std::string(e.description()));
   }
   Config c;
-  for (const auto& [key_node, node] : table) {
-    const std::string key(key_node.str());
+  for (const auto& entry : table) {
+    // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const toml::node& node = entry.second;
+    const std::string key(entry.first.str());
     const auto located = [&](const Error& e) {
       return fail(Errc::invalid_argument, where(source, node) + ": " + e.message);
     };
@@ -325,10 +329,10 @@ std::string render_config(const Config& c) {
          "# The public base URL. Every card carries base_url + \"/status/validity\" as its\n"
          "# status uri for life, so it was fixed when this folder was made: sdcd refuses\n"
          "# to serve if it no longer matches the issuer's settings (pki/issuer.json).\n"
-      << "base_url = " << quoted(c.base_url) << "\n"
+      << "base_url = " << toml_string(c.base_url) << "\n"
       << "\n"
          "# HOST:PORT to serve on (SDCD_LISTEN, --listen).\n"
-      << "listen = " << quoted(c.listen) << "\n"
+      << "listen = " << toml_string(c.listen) << "\n"
       << "\n"
          "# Worker threads (SDCD_THREADS, --threads).\n"
       << "threads = " << c.threads << "\n"
@@ -336,13 +340,13 @@ std::string render_config(const Config& c) {
          "# Where the registry is kept (SDCD_STORE, --store): \"sqlite\" (registry.db in\n"
          "# this folder) or \"postgres\". Several sdcd may share one PostgreSQL database,\n"
          "# each with a copy of this folder (keys included).\n"
-      << "store = " << quoted(to_string(c.store)) << "\n"
+      << "store = " << toml_string(to_string(c.store)) << "\n"
       << "\n"
          "# libpq conninfo of the PostgreSQL database (SDCD_POSTGRES, --postgres). Better\n"
          "# given in the environment, or with the password in ~/.pgpass, so that no\n"
          "# password sits in this file.\n";
   if (!c.postgres.empty() && !conninfo_has_password(c.postgres))
-    out << "postgres = " << quoted(c.postgres) << "\n";
+    out << "postgres = " << toml_string(c.postgres) << "\n";
   else
     out << "# postgres = \"host=127.0.0.1 port=5432 dbname=sdc user=sdcd\"\n";
   out << "\n"
@@ -359,8 +363,8 @@ std::string render_config(const Config& c) {
          "# --tls-cert, SDCD_TLS_KEY, --tls-key). The key must not be readable by group or\n"
          "# others. Relative paths are taken from this file's folder.\n";
   if (c.tls()) {
-    out << "tls_cert = " << quoted(c.tls_cert.string()) << "\n"
-        << "tls_key = " << quoted(c.tls_key.string()) << "\n";
+    out << "tls_cert = " << toml_string(c.tls_cert.string()) << "\n"
+        << "tls_key = " << toml_string(c.tls_key.string()) << "\n";
   } else {
     out << "# tls_cert = \"/etc/sdcd/tls/fullchain.pem\"\n"
            "# tls_key = \"/etc/sdcd/tls/key.pem\"\n";
@@ -368,7 +372,7 @@ std::string render_config(const Config& c) {
   out << "\n"
          "# Serve this file at /openapi.yaml instead of the built-in API description.\n";
   if (!c.openapi_path.empty())
-    out << "openapi_path = " << quoted(c.openapi_path.string()) << "\n";
+    out << "openapi_path = " << toml_string(c.openapi_path.string()) << "\n";
   else
     out << "# openapi_path = \"openapi.yaml\"\n";
   return out.str();

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "http/admin_audit.h"
 #include "sdc/bytes.h"
 #include "sdc/crypto.h"
 
@@ -55,7 +56,7 @@ Result<void> check_office(const OfficeInput& in) {
 }
 
 Result<registry::OfficeRow> create_office(registry::Store& store, const OfficeInput& in,
-                                          UnixTime now) {
+                                          UnixTime now, const registry::User* by) {
   if (auto c = check_office(in); !c) return std::unexpected(c.error());
   Bytes id(8);
   crypto::system_random().fill(id);
@@ -63,6 +64,10 @@ Result<registry::OfficeRow> create_office(registry::Store& store, const OfficeIn
       "o-" + hex_encode(id), in.name, in.address, in.time_zone, in.phone, now, now};
   auto w = store.in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
     if (auto r = tx.insert_office(row); !r) return std::unexpected(r.error());
+    if (by)
+      if (auto a = audit_admin_change(tx, *by, AdminAction::create_office, "office " + row.id, now);
+          !a)
+        return std::unexpected(a.error());
     return true;
   });
   if (!w) return std::unexpected(w.error());
@@ -72,6 +77,63 @@ Result<registry::OfficeRow> create_office(registry::Store& store, const OfficeIn
 Result<std::vector<registry::OfficeRow>> list_offices(registry::Store& store) {
   return store.in_read_transaction<std::vector<registry::OfficeRow>>(
       [](registry::Tx& tx) { return tx.list_offices(); });
+}
+
+Result<registry::OfficeRow> get_office(registry::Store& store, const std::string& id) {
+  auto row = store.in_read_transaction<std::optional<registry::OfficeRow>>(
+      [&](registry::Tx& tx) { return tx.get_office(id); });
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return fail(Errc::not_found, "no office with id " + id);
+  return std::move(**row);
+}
+
+Result<registry::OfficeRow> update_office(registry::Store& store, const std::string& id,
+                                          const OfficeChange& change, UnixTime now,
+                                          const registry::User& by) {
+  std::string fields;
+  auto apply = [&](const std::optional<std::string>& given, std::string& field, const char* name) {
+    if (!given) return;
+    field = *given;
+    fields += fields.empty() ? ": " : ", ";
+    fields += name;
+  };
+  return store.in_transaction<registry::OfficeRow>(
+      [&](registry::Tx& tx) -> Result<registry::OfficeRow> {
+        fields.clear();  // a retry starts afresh
+        auto current = tx.get_office(id);
+        if (!current) return std::unexpected(current.error());
+        if (!*current) return fail(Errc::not_found, "no office with id " + id);
+        registry::OfficeRow row = **current;
+        OfficeInput in{row.name, row.address, row.time_zone, row.phone};
+        apply(change.name, in.name, "name");
+        apply(change.address, in.address, "address");
+        apply(change.time_zone, in.time_zone, "time_zone");
+        apply(change.phone, in.phone, "phone");
+        if (auto c = check_office(in); !c) return std::unexpected(c.error());
+        row.name = in.name;
+        row.address = in.address;
+        row.time_zone = in.time_zone;
+        row.phone = in.phone;
+        row.updated_at = now;
+        if (auto r = tx.update_office(row); !r) return std::unexpected(r.error());
+        if (auto a = audit_admin_change(tx, by, AdminAction::update_office, "office " + id + fields,
+                                        now);
+            !a)
+          return std::unexpected(a.error());
+        return row;
+      });
+}
+
+Result<void> delete_office(registry::Store& store, const std::string& id, UnixTime now,
+                           const registry::User& by) {
+  auto done = store.in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
+    if (auto r = tx.delete_office(id); !r) return std::unexpected(r.error());
+    if (auto a = audit_admin_change(tx, by, AdminAction::delete_office, "office " + id, now); !a)
+      return std::unexpected(a.error());
+    return true;
+  });
+  if (!done) return std::unexpected(done.error());
+  return {};
 }
 
 }  // namespace sdc::http

@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "http/accounts.h"
+#include "http/admin_audit.h"
+#include "http/audit_filter.h"
 #include "http/offices.h"
 #include "sdc/barcode.h"
 #include "sdc/bytes.h"
@@ -460,31 +462,44 @@ struct Server::Impl {
   // inflated) once per published iat rather than once per request. A change
   // made through this process marks it stale at once; a change made by
   // another process on the same database is seen within kListRecheck.
+  // Requests between rechecks take no lock. A change through this process
+  // bumps list_changes; the cache is good while it has loaded every change
+  // counted so far and was checked less than kListRecheck ago.
   static constexpr std::chrono::milliseconds kListRecheck{500};
-  std::mutex list_mu;
-  std::shared_ptr<const StatusListCache> list_cache;
-  UnixTime list_iat = -1;
-  std::chrono::steady_clock::time_point list_checked{};
-  std::atomic<bool> list_stale{true};
+  std::mutex list_mu;  // one reload at a time
+  std::atomic<std::shared_ptr<const StatusListCache>> list_cache;
+  UnixTime list_iat = -1;  // under list_mu
+  std::atomic<std::uint64_t> list_changes{0};
+  std::atomic<std::uint64_t> list_loaded_changes{~std::uint64_t{0}};
+  std::atomic<std::chrono::steady_clock::rep> list_checked{0};  // steady ticks
+
+  void status_list_changed() { ++list_changes; }
 
   std::shared_ptr<const StatusListCache> current_status_list() {
-    auto now = std::chrono::steady_clock::now();
+    using steady = std::chrono::steady_clock;
+    auto fresh_enough = [&](steady::time_point now) {
+      return list_loaded_changes.load() == list_changes.load() &&
+             now - steady::time_point(steady::duration(list_checked.load())) < kListRecheck;
+    };
+    auto now = steady::now();
+    if (fresh_enough(now))
+      if (auto cached = list_cache.load()) return cached;
     std::lock_guard lock(list_mu);
-    bool stale = list_stale.exchange(false);
-    if (!stale && list_cache && now - list_checked < kListRecheck) return list_cache;
-    list_checked = now;
+    auto cached = list_cache.load();
+    if (cached && fresh_enough(now)) return cached;  // reloaded meanwhile
+    std::uint64_t changes = list_changes.load();     // before reading: later ones reload again
     auto list = reg->status_list();
-    if (!list) {
-      list_stale = true;
-      return list_cache;  // the last good list, if any
-    }
-    if (!list_cache || list->iat != list_iat) {
+    if (!list) return cached;  // the last good list, if any; retried next request
+    if (!cached || list->iat != list_iat) {
       auto fresh = std::make_shared<StatusListCache>();
       if (auto tok = load_status_list_token(list->token, *trust)) fresh->offer(std::move(*tok));
-      list_cache = std::move(fresh);
+      cached = std::move(fresh);
+      list_cache.store(cached);
       list_iat = list->iat;
     }
-    return list_cache;
+    list_checked = now.time_since_epoch().count();
+    list_loaded_changes = changes;
+    return cached;
   }
 
   std::mutex metrics_mu;
@@ -519,6 +534,17 @@ struct Server::Impl {
   using Authed = std::function<void(const httplib::Request&, httplib::Response&, const User&)>;
   using Plain = std::function<void(const httplib::Request&, httplib::Response&)>;
 
+  // One access-log line (method, route template, status, latency: no
+  // personal data), written with a single write(2) so that lines from
+  // concurrent requests never interleave.
+  static void log_request(const std::string& label, int status, long long us) {
+    char line[256];
+    int n = std::snprintf(line, sizeof line, "sdcd: %s %d %lldus\n", label.c_str(), status, us);
+    if (n <= 0) return;
+    auto len = std::min(static_cast<std::size_t>(n), sizeof line - 1);
+    [[maybe_unused]] auto w = ::write(STDERR_FILENO, line, len);
+  }
+
   Plain wrap(const std::string& method, const std::string& route, Plain h) {
     return [this, label = method + " " + route, h = std::move(h)](const httplib::Request& req,
                                                                   httplib::Response& res) {
@@ -533,9 +559,7 @@ struct Server::Impl {
                     std::chrono::steady_clock::now() - start)
                     .count();
       count(label, res.status);
-      if (options.log_requests)
-        std::fprintf(stderr, "sdcd: %s %d %lldus\n", label.c_str(), res.status,
-                     static_cast<long long>(us));
+      if (options.log_requests) log_request(label, res.status, us);
     };
   }
 
@@ -559,6 +583,9 @@ struct Server::Impl {
   void patch(const std::string& route, const std::string& pattern, Plain h) {
     http->Patch(pattern, wrap("PATCH", route, std::move(h)));
   }
+  void del(const std::string& route, const std::string& pattern, Plain h) {
+    http->Delete(pattern, wrap("DELETE", route, std::move(h)));
+  }
 
   void routes();
   Result<User> add_user_impl(const std::string& username, const std::string& password, Role role);
@@ -569,10 +596,6 @@ struct Server::Impl {
                                                     const registry::HolderInput* base);
   void card_change(const httplib::Request& req, httplib::Response& res, const User& user,
                    const std::string& what);
-  // ---- audit trail (auditors) ----
-  // The query's filter from GET /v1/audit's parameters, or the first bad one.
-  static std::expected<registry::AuditFilter, FieldError> audit_filter(const httplib::Request& req);
-  // ---- end of audit trail ----
 };
 
 void Server::Impl::login(const httplib::Request& req, httplib::Response& res) {
@@ -698,69 +721,6 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
   send_json(res, 200, out);
 }
 
-// ---- audit trail (auditors) ----
-
-std::expected<registry::AuditFilter, FieldError> Server::Impl::audit_filter(
-    const httplib::Request& req) {
-  registry::AuditFilter f;
-  f.order = registry::AuditFilter::Order::newest_first;
-  f.limit = 100;
-  auto bad = [](const char* field, const char* why) {
-    return std::unexpected(FieldError{field, why});
-  };
-  auto whole = [](const std::string& s, std::uint64_t& out) {
-    if (s.empty() || s.size() > 19) return false;
-    out = 0;
-    for (char c : s) {
-      if (c < '0' || c > '9') return false;
-      out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-  };
-  for (const auto& [name, value] : req.params) {
-    static const char* const kKnown[] = {"holder", "user", "from", "to", "after", "limit", "order"};
-    if (std::find_if(std::begin(kKnown), std::end(kKnown),
-                     [&](const char* k) { return name == k; }) == std::end(kKnown))
-      return std::unexpected(FieldError{name, "unknown parameter"});
-  }
-  if (req.has_param("holder")) {
-    f.holder_id = req.get_param_value("holder");
-    bool hex = f.holder_id.size() == 32 &&
-               std::all_of(f.holder_id.begin(), f.holder_id.end(),
-                           [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-    if (!hex) return bad("holder", "a holder id: 32 hexadecimal digits");
-  }
-  if (req.has_param("user")) {
-    f.actor = req.get_param_value("user");
-    if (!valid_username(f.actor)) return bad("user", "a user id: letters, digits, '.', '-', '_'");
-  }
-  for (const char* which : {"from", "to"}) {
-    if (!req.has_param(which)) continue;
-    auto t = parse_time(req.get_param_value(which));
-    if (!t) return bad(which, "a time: RFC 3339 (2026-01-31T00:00:00Z) or seconds since 1970");
-    (std::string_view(which) == "from" ? f.from : f.to) = *t;
-  }
-  if (f.from && f.to && *f.from >= *f.to) return bad("to", "must be later than from");
-  if (req.has_param("after") && !whole(req.get_param_value("after"), f.after))
-    return bad("after", "a sequence number (next_after of the previous page)");
-  if (req.has_param("limit")) {
-    std::uint64_t n = 0;
-    if (!whole(req.get_param_value("limit"), n) || n < 1 || n > registry::Registry::kMaxAuditPage)
-      return bad("limit", "a whole number from 1 to 1000");
-    f.limit = static_cast<std::size_t>(n);
-  }
-  if (req.has_param("order")) {
-    auto o = req.get_param_value("order");
-    if (o == "oldest")
-      f.order = registry::AuditFilter::Order::oldest_first;
-    else if (o != "newest")
-      return bad("order", "newest or oldest");
-  }
-  return f;
-}
-
-// ---- end of audit trail ----
-
 void Server::Impl::card_change(const httplib::Request& req, httplib::Response& res,
                                const User& user, const std::string& what) {
   auto j = body_object(req, res);
@@ -784,7 +744,7 @@ void Server::Impl::card_change(const httplib::Request& req, httplib::Response& r
     auto card = reg->get_card(user, doc);
     if (!card) return error_response(res, card.error());
     auto r = reg->reissue_card(user, card->holder_id, rr);
-    list_stale = true;
+    status_list_changed();
     if (!r) return error_response(res, r.error());
     json out = card_json(r->card);
     out["issued"] = r->issued.to_json();
@@ -797,7 +757,7 @@ void Server::Impl::card_change(const httplib::Request& req, httplib::Response& r
     r = reg->suspend_card(user, doc, *reason);
   else
     r = reg->lift_suspension(user, doc, *reason);
-  list_stale = true;
+  status_list_changed();
   if (!r) return error_response(res, r.error());
   send_json(res, 200, card_json(*r));
 }
@@ -824,6 +784,20 @@ void Server::Impl::routes() {
     out += "# TYPE sdcd_verifications_total counter\n";
     for (const auto& [k, n] : verifications)
       out += "sdcd_verifications_total{result=\"" + k + "\"} " + std::to_string(n) + "\n";
+    // The group commit of audit records of reads, verifications and
+    // refusals (registry/audit_batcher.h): events per batch is how much it saves.
+    const auto& batcher = reg->audit_batcher();
+    out +=
+        "# HELP sdcd_audit_batches_total Audit group-commit transactions run (committed or "
+        "failed).\n";
+    out += "# TYPE sdcd_audit_batches_total counter\n";
+    out += "sdcd_audit_batches_total " + std::to_string(batcher.transactions()) + "\n";
+    out += "# HELP sdcd_audit_batched_events_total Audit events committed by the group commit.\n";
+    out += "# TYPE sdcd_audit_batched_events_total counter\n";
+    out += "sdcd_audit_batched_events_total " + std::to_string(batcher.events()) + "\n";
+    out += "# HELP sdcd_audit_queue_depth Audit requests waiting for the next group commit.\n";
+    out += "# TYPE sdcd_audit_queue_depth gauge\n";
+    out += "sdcd_audit_queue_depth " + std::to_string(batcher.queued()) + "\n";
     res.set_content(out, "text/plain; version=0.0.4");
   });
   get("/openapi.yaml", "/openapi.yaml", [this](const httplib::Request&, httplib::Response& res) {
@@ -929,7 +903,7 @@ void Server::Impl::routes() {
   post("/v1/holders/{id}/cards", "/v1/holders/" + kId + "/cards",
        authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
          auto r = reg->issue_card(u, req.matches[1]);
-         list_stale = true;
+         status_list_changed();
          if (!r) return error_response(res, r.error());
          json out = card_json(r->card);
          out["issued"] = r->issued.to_json();
@@ -979,7 +953,7 @@ void Server::Impl::routes() {
   // ---- audit trail (auditors) ----
   get("/v1/audit", "/v1/audit",
       authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
-        auto filter = audit_filter(req);
+        auto filter = parse_audit_filter(req.params);
         // A refusal is itself audited by the registry, whatever was asked.
         if (!registry::allowed(u.role, Action::read_audit)) {
           auto refused = reg->audit_query(u, filter ? *filter : registry::AuditFilter{});
@@ -987,7 +961,7 @@ void Server::Impl::routes() {
         }
         if (!filter) {
           std::string detail = filter.error().field + ": " + filter.error().message;
-          return problem(res, 400, detail, {filter.error()});
+          return problem(res, 400, detail, {{filter.error().field, filter.error().message}});
         }
         auto events = reg->audit_query(u, *filter);
         if (!events) return error_response(res, events.error());
@@ -1007,26 +981,6 @@ void Server::Impl::routes() {
         send_json(res, 200, out);
       }));
   // ---- end of audit trail ----
-  post("/v1/users", "/v1/users",
-       authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
-         if (!registry::allowed(u.role, Action::manage_users))
-           return problem(res, 403, "your role may not do this");
-         auto j = body_object(req, res);
-         if (!j) return;
-         auto name = str_field(*j, "username", res);
-         if (!name) return;
-         auto pw = str_field(*j, "password", res);
-         if (!pw) return;
-         auto role_text = str_field(*j, "role", res);
-         if (!role_text) return;
-         auto role = registry::parse_role(*role_text);
-         if (!role) return problem(res, 400, "role: unknown role", {{"role", "unknown role"}});
-         auto made = add_user_impl(*name, *pw, *role);
-         if (!made) return error_response(res, made.error());
-         send_json(
-             res, 201,
-             {{"id", made->id}, {"username", *name}, {"role", registry::to_string(made->role)}});
-       }));
   account_and_office_routes();
 }
 
@@ -1060,7 +1014,49 @@ json office_json(const registry::OfficeRow& o) {
 // read the offices: they are where holders report.
 void Server::Impl::account_and_office_routes() {
   const std::string kUsername = "([A-Za-z0-9._-]{1,64})";
+  const std::string kOfficeId = "([A-Za-z0-9_-]{1,64})";
 
+  // Every administration call leaves an audit record: a change in its own
+  // transaction (accounts.cpp, offices.cpp), a refusal or failure here.
+  auto failed = [this](httplib::Response& res, const User& u, AdminAction action,
+                       const Error& error, std::string detail) {
+    error_response(res,
+                   audit_admin_failure(*store, u, action, error, std::move(detail), clock.now()));
+  };
+  auto refused = [failed](httplib::Response& res, const User& u, AdminAction action,
+                          std::string detail) {
+    failed(res, u, action, Error{Errc::forbidden, "your role may not do this"}, std::move(detail));
+  };
+  // The user id behind a username, for an audit record: usernames stay out.
+  auto user_detail = [this](const std::string& username) {
+    auto a = store->in_read_transaction<std::optional<registry::AccountRow>>(
+        [&](registry::Tx& tx) { return tx.get_account(username); });
+    return a && *a ? "user " + (*a)->user_id : std::string("user unknown");
+  };
+
+  post("/v1/users", "/v1/users",
+       authed([this, failed, refused](const httplib::Request& req, httplib::Response& res,
+                                      const User& u) {
+         if (!registry::allowed(u.role, Action::manage_users))
+           return refused(res, u, AdminAction::create_user, "");
+         auto j = body_object(req, res);
+         if (!j) return;
+         auto name = str_field(*j, "username", res);
+         if (!name) return;
+         auto pw = str_field(*j, "password", res);
+         if (!pw) return;
+         auto role_text = str_field(*j, "role", res);
+         if (!role_text) return;
+         auto role = registry::parse_role(*role_text);
+         if (!role) return problem(res, 400, "role: unknown role", {{"role", "unknown role"}});
+         auto made = accounts->create(*name, *pw, *role, &u);
+         if (!made)
+           return failed(res, u, AdminAction::create_user, made.error(),
+                         std::string("role ") + registry::to_string(*role));
+         send_json(
+             res, 201,
+             {{"id", made->id}, {"username", *name}, {"role", registry::to_string(made->role)}});
+       }));
   get("/v1/users", "/v1/users",
       authed([this](const httplib::Request&, httplib::Response& res, const User& u) {
         if (!registry::allowed(u.role, Action::read_users))
@@ -1072,9 +1068,17 @@ void Server::Impl::account_and_office_routes() {
         send_json(res, 200, {{"users", arr}});
       }));
   patch("/v1/users/{username}", "/v1/users/" + kUsername,
-        authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
-          if (!registry::allowed(u.role, Action::manage_users))
-            return problem(res, 403, "your role may not do this");
+        authed([this, failed, user_detail](const httplib::Request& req, httplib::Response& res,
+                                           const User& u) {
+          const std::string username = req.matches[1];
+          if (!registry::allowed(u.role, Action::manage_users)) {
+            // Which of the two the caller tried, if the body says.
+            auto j = json::parse(req.body, nullptr, false);
+            bool enable = j.is_object() && j.contains("disabled") && j["disabled"] == false;
+            return failed(res, u, enable ? AdminAction::enable_user : AdminAction::disable_user,
+                          Error{Errc::forbidden, "your role may not do this"},
+                          user_detail(username));
+          }
           auto j = body_object(req, res);
           if (!j) return;
           for (auto it = j->begin(); it != j->end(); ++it)
@@ -1084,8 +1088,11 @@ void Server::Impl::account_and_office_routes() {
           if (d == j->end() || !d->is_boolean())
             return problem(res, 400, "disabled: expected true or false",
                            {{"disabled", "expected true or false"}});
-          auto r = accounts->set_disabled(req.matches[1], d->get<bool>(), u);
-          if (!r) return error_response(res, r.error());
+          const bool disable = d->get<bool>();
+          auto r = accounts->set_disabled(username, disable, u);
+          if (!r)
+            return failed(res, u, disable ? AdminAction::disable_user : AdminAction::enable_user,
+                          r.error(), user_detail(username));
           send_json(res, 200, account_json(*r));
         }));
   get("/v1/offices", "/v1/offices",
@@ -1097,9 +1104,10 @@ void Server::Impl::account_and_office_routes() {
         send_json(res, 200, {{"offices", arr}});
       }));
   post("/v1/offices", "/v1/offices",
-       authed([this](const httplib::Request& req, httplib::Response& res, const User& u) {
+       authed([this, failed, refused](const httplib::Request& req, httplib::Response& res,
+                                      const User& u) {
          if (!registry::allowed(u.role, Action::manage_users))
-           return problem(res, 403, "your role may not do this");
+           return refused(res, u, AdminAction::create_office, "");
          auto j = body_object(req, res);
          if (!j) return;
          for (auto it = j->begin(); it != j->end(); ++it) {
@@ -1117,10 +1125,51 @@ void Server::Impl::account_and_office_routes() {
          auto phone = str_field(*j, "phone", res, false);
          if (!phone) return;
          in = {*name, *address, *tz, *phone};
-         auto r = create_office(*store, in, clock.now());
-         if (!r) return error_response(res, r.error());
+         auto r = create_office(*store, in, clock.now(), &u);
+         if (!r) return failed(res, u, AdminAction::create_office, r.error(), "");
          send_json(res, 201, office_json(*r));
        }));
+  get("/v1/offices/{id}", "/v1/offices/" + kOfficeId,
+      authed([this](const httplib::Request& req, httplib::Response& res, const User&) {
+        auto r = get_office(*store, req.matches[1]);
+        if (!r) return error_response(res, r.error());
+        send_json(res, 200, office_json(*r));
+      }));
+  patch("/v1/offices/{id}", "/v1/offices/" + kOfficeId,
+        authed([this, failed, refused](const httplib::Request& req, httplib::Response& res,
+                                       const User& u) {
+          const std::string id = req.matches[1];
+          if (!registry::allowed(u.role, Action::manage_users))
+            return refused(res, u, AdminAction::update_office, "office " + id);
+          auto j = body_object(req, res);
+          if (!j) return;
+          OfficeChange change;
+          for (auto it = j->begin(); it != j->end(); ++it) {
+            const std::string& k = it.key();
+            std::optional<std::string>* slot = k == "name"        ? &change.name
+                                               : k == "address"   ? &change.address
+                                               : k == "time_zone" ? &change.time_zone
+                                               : k == "phone"     ? &change.phone
+                                                                  : nullptr;
+            if (!slot) return problem(res, 400, k + ": unknown field", {{k, "unknown field"}});
+            if (!it->is_string())
+              return problem(res, 400, k + ": expected a string", {{k, "expected a string"}});
+            *slot = it->get<std::string>();
+          }
+          auto r = update_office(*store, id, change, clock.now(), u);
+          if (!r) return failed(res, u, AdminAction::update_office, r.error(), "office " + id);
+          send_json(res, 200, office_json(*r));
+        }));
+  del("/v1/offices/{id}", "/v1/offices/" + kOfficeId,
+      authed([this, failed, refused](const httplib::Request& req, httplib::Response& res,
+                                     const User& u) {
+        const std::string id = req.matches[1];
+        if (!registry::allowed(u.role, Action::manage_users))
+          return refused(res, u, AdminAction::delete_office, "office " + id);
+        auto r = delete_office(*store, id, clock.now(), u);
+        if (!r) return failed(res, u, AdminAction::delete_office, r.error(), "office " + id);
+        res.status = 204;
+      }));
 }
 
 // ---- end of accounts and offices ----
@@ -1228,6 +1277,19 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
       if (self->options.log_requests)
         std::fprintf(stderr, "sdcd: %s (unmatched) %d\n", req.method.c_str(), status);
     }
+  });
+  // RFC 9112 section 6.3: a request with neither Content-Length nor
+  // Transfer-Encoding has an empty body. cpp-httplib would instead read a
+  // POST, PUT, PATCH or DELETE until the connection closes (and answer 400
+  // after its read timeout), so `curl -X POST .../v1/logout` or
+  // `curl -X DELETE` would hang: say the body is empty before it reads one.
+  // The request is the server's own non-const object, handed here as const.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    const bool may_have_body = req.method == "POST" || req.method == "PUT" ||
+                               req.method == "PATCH" || req.method == "DELETE";
+    if (may_have_body && !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
+      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   impl->routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -82,16 +82,31 @@ Bytes audit_event_hash(const AuditEvent& e) {
 }
 
 Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event) {
-  auto head = tx.lock_audit_head();
-  if (!head) return std::unexpected(head.error());
-  event.seq = head->seq + 1;
-  event.prev_hash = head->hash;
-  event.hash = audit_event_hash(event);
-  if (auto r = tx.append_audit(event); !r) return std::unexpected(r.error());
-  return event;
+  std::vector<AuditEvent> one;
+  one.push_back(std::move(event));
+  auto r = append_audit_events(tx, std::move(one));
+  if (!r) return std::unexpected(r.error());
+  return std::move(r->front());
 }
 
-CheckpointKey::~CheckpointKey() { sodium_memzero(secret_key_.data(), secret_key_.size()); }
+Result<std::vector<AuditEvent>> append_audit_events(Tx& tx, std::vector<AuditEvent> events) {
+  auto head = tx.lock_audit_head();
+  if (!head) return std::unexpected(head.error());
+  std::uint64_t seq = head->seq;
+  const Bytes* prev = &head->hash;
+  for (AuditEvent& e : events) {
+    e.seq = ++seq;
+    e.prev_hash = *prev;
+    e.hash = audit_event_hash(e);
+    prev = &e.hash;
+  }
+  if (auto r = tx.append_audit(events); !r) return std::unexpected(r.error());
+  return events;
+}
+
+CheckpointKey::~CheckpointKey() {
+  sodium_memzero(secret_key_.data(), secret_key_.size());
+}
 
 Result<CheckpointKey> CheckpointKey::generate() {
   ensure_sodium();
@@ -165,6 +180,37 @@ Result<AuditCheckpoint> write_audit_checkpoint(Store& store, const std::filesyst
   return cp;
 }
 
+Result<std::vector<AuditCheckpoint>> parse_audit_checkpoints(
+    std::string_view text, const std::array<std::uint8_t, 32>& public_key) {
+  ensure_sodium();
+  std::vector<AuditCheckpoint> out;
+  std::uint64_t last_checkpoint = 0;
+  std::size_t line_no = 0;
+  for (std::string_view line : split(text, '\n')) {
+    ++line_no;
+    if (line.empty()) continue;
+    const std::string where = "checkpoint file line " + std::to_string(line_no);
+    auto f = split(line, ' ');
+    AuditCheckpoint cp;
+    if (f.size() != 5 || f[0] != kCheckpointTag || !parse_int(f[1], cp.seq) ||
+        !parse_int(f[3], cp.at))
+      return fail(Errc::parse, where + ": malformed");
+    auto hash = hex_decode(f[2]);
+    auto sig = hex_decode(f[4]);
+    if (!hash || hash->size() != 32 || !sig || sig->size() != crypto_sign_BYTES)
+      return fail(Errc::parse, where + ": malformed");
+    auto msg = checkpoint_message(cp.seq, f[2], cp.at);
+    if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const unsigned char*>(msg.data()),
+                                    msg.size(), public_key.data()) != 0)
+      return fail(Errc::crypto, where + ": signature does not verify with the checkpoint key");
+    if (cp.seq < last_checkpoint) return fail(Errc::parse, where + ": goes back in the chain");
+    cp.hash = std::move(*hash);
+    last_checkpoint = cp.seq;
+    out.push_back(std::move(cp));
+  }
+  return out;
+}
+
 Result<AuditReport> verify_audit(Store& store, const std::filesystem::path& checkpoint_file,
                                  const std::array<std::uint8_t, 32>& public_key) {
   ensure_sodium();
@@ -175,38 +221,17 @@ Result<AuditReport> verify_audit(Store& store, const std::filesystem::path& chec
   auto text = read_file(checkpoint_file);
   if (!text) return std::unexpected(text.error());
 
-  // seq -> expected hash; every checkpoint's signature must hold.
+  auto checkpoints = parse_audit_checkpoints(*text, public_key);
+  if (!checkpoints) return broken(0, checkpoints.error().message);
+  // seq -> expected hash.
   std::map<std::uint64_t, Bytes> expected;
   std::uint64_t last_checkpoint = 0;
-  std::uint64_t checkpoints = 0;
-  std::size_t line_no = 0;
-  for (std::string_view line : split(*text, '\n')) {
-    ++line_no;
-    if (line.empty()) continue;
-    auto f = split(line, ' ');
-    AuditCheckpoint cp;
-    const std::string malformed = "checkpoint file line " + std::to_string(line_no) + ": malformed";
-    if (f.size() != 5 || f[0] != kCheckpointTag || !parse_int(f[1], cp.seq) ||
-        !parse_int(f[3], cp.at))
-      return broken(0, malformed);
-    auto hash = hex_decode(f[2]);
-    auto sig = hex_decode(f[4]);
-    if (!hash || hash->size() != 32 || !sig || sig->size() != crypto_sign_BYTES)
-      return broken(0, malformed);
-    auto msg = checkpoint_message(cp.seq, f[2], cp.at);
-    if (crypto_sign_verify_detached(sig->data(), reinterpret_cast<const unsigned char*>(msg.data()),
-                                    msg.size(), public_key.data()) != 0)
-      return broken(0, "checkpoint file line " + std::to_string(line_no) +
-                           ": signature does not verify with the checkpoint key");
-    if (cp.seq < last_checkpoint)
-      return broken(0, "checkpoint file line " + std::to_string(line_no) +
-                           ": goes back in the chain");
-    auto [it, fresh] = expected.emplace(cp.seq, *hash);
-    if (!fresh && !constant_time_equal(it->second, *hash))
-      return broken(cp.seq, "checkpoint file: two different hashes for record " +
-                                std::to_string(cp.seq));
+  for (const AuditCheckpoint& cp : *checkpoints) {
+    auto [it, fresh] = expected.emplace(cp.seq, cp.hash);
+    if (!fresh && !constant_time_equal(it->second, cp.hash))
+      return broken(cp.seq,
+                    "checkpoint file: two different hashes for record " + std::to_string(cp.seq));
     last_checkpoint = cp.seq;
-    ++checkpoints;
   }
 
   Bytes prev(32, 0);
@@ -242,7 +267,7 @@ Result<AuditReport> verify_audit(Store& store, const std::filesystem::path& chec
   AuditReport ok;
   ok.intact = true;
   ok.records = seq;
-  ok.checkpoints = checkpoints;
+  ok.checkpoints = checkpoints->size();
   return ok;
 }
 

@@ -24,58 +24,68 @@ Result<AuditEvent> AuditBatcher::record(AuditEvent event) {
 
 Result<std::vector<AuditEvent>> AuditBatcher::record(std::vector<AuditEvent> events) {
   if (events.empty()) return events;
-  Request request{std::move(events), std::nullopt};
+  // Shared with the leader that commits it, which wakes it after letting
+  // go of the lock: the request outlives that wake-up.
+  auto request = std::make_shared<Request>();
+  request->events = std::move(events);
   std::unique_lock lock(mutex_);
-  queue_.push_back(&request);
-  while (!request.result) {
+  queue_.push_back(request);
+  while (!request->result) {
     if (leader_active_) {
-      done_.wait(lock);
+      request->wake.wait(lock);
       continue;
     }
     // Lead one batch: everything queued, oldest first, up to max_batch_
     // events (a request is never split).
     leader_active_ = true;
-    std::vector<Request*> batch;
+    std::vector<std::shared_ptr<Request>> batch;
     std::size_t n = 0;
     while (!queue_.empty() && (batch.empty() || n + queue_.front()->events.size() <= max_batch_)) {
       n += queue_.front()->events.size();
-      batch.push_back(queue_.front());
+      batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     lock.unlock();
-    commit(batch);
+    auto result = commit(batch, n);
     lock.lock();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(result[i]);
     leader_active_ = false;
-    done_.notify_all();
+    std::shared_ptr<Request> next = queue_.empty() ? nullptr : queue_.front();
+    // Wake each caller of the batch, and the next leader, outside the lock
+    // so that none of them wakes only to wait for it.
+    lock.unlock();
+    for (const auto& r : batch)
+      if (r != request) r->wake.notify_one();
+    if (next) next->wake.notify_one();
+    lock.lock();
   }
-  return std::move(*request.result);
+  return std::move(*request->result);
 }
 
-void AuditBatcher::commit(const std::vector<Request*>& batch) {
-  std::vector<std::vector<AuditEvent>> appended;
+std::vector<Result<std::vector<AuditEvent>>> AuditBatcher::commit(
+    const std::vector<std::shared_ptr<Request>>& batch, std::size_t total) {
   ++transactions_;
-  auto r = store_.in_transaction<bool>([&](Tx& tx) -> Result<bool> {
-    appended.clear();  // a retry starts again from the events as given
-    for (const Request* req : batch) {
-      std::vector<AuditEvent> out;
-      for (const AuditEvent& e : req->events) {
-        auto a = append_audit_event(tx, e);
-        if (!a) return std::unexpected(a.error());
-        out.push_back(std::move(*a));
-      }
-      appended.push_back(std::move(out));
-    }
-    return true;
-  });
-  std::lock_guard lock(mutex_);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (r) {
-      events_ += appended[i].size();
-      batch[i]->result = std::move(appended[i]);
-    } else {
-      batch[i]->result = std::unexpected(r.error());
-    }
+  std::vector<AuditEvent> all;
+  all.reserve(total);
+  for (const auto& req : batch)
+    for (const AuditEvent& e : req->events) all.push_back(e);
+  // A retry starts again from the events as given.
+  auto r = store_.in_transaction<std::vector<AuditEvent>>(
+      [&](Tx& tx) { return append_audit_events(tx, all); });
+  std::vector<Result<std::vector<AuditEvent>>> out;
+  out.reserve(batch.size());
+  if (!r) {
+    for (std::size_t i = 0; i < batch.size(); ++i) out.emplace_back(std::unexpected(r.error()));
+    return out;
   }
+  events_ += r->size();
+  auto next = std::make_move_iterator(r->begin());
+  for (const auto& req : batch) {
+    auto count = static_cast<std::ptrdiff_t>(req->events.size());
+    out.emplace_back(std::vector<AuditEvent>(next, next + count));
+    next += count;
+  }
+  return out;
 }
 
 }  // namespace sdc::registry

@@ -1,7 +1,11 @@
 #include "sdc/registry.h"
 
 #include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
+#include <span>
+#include <unordered_map>
 
 #include "sdc/crypto.h"
 #include "sdc/status_list.h"
@@ -10,6 +14,18 @@ namespace sdc::registry {
 namespace {
 
 constexpr int kAllocationAttempts = 64;
+
+// The validity list's deflate level, chosen by measurement
+// (docs/PERFORMANCE.md, "Registry service"): every card change deflates
+// the whole list inside its write transaction, and offline verifiers
+// download the result.
+constexpr int kStatusListZlibLevel = 3;
+
+// One card's entry in the validity list, as a change sets it.
+struct ListEntry {
+  std::uint64_t index = 0;
+  CardState state = CardState::valid;
+};
 constexpr std::string_view kPlaceholderDocument = "000000000";
 
 // What the audit record of one call says beyond actor and action; the
@@ -177,10 +193,32 @@ struct RegistryOps {
     return std::move(**row);
   }
 
-  // Builds, signs and saves the validity list inside `tx`. The list row is
-  // locked first, so the cards read after it include every committed change
-  // and iat is strictly greater than any iat published before.
-  Result<PublishedStatusList> publish(Tx& tx) const {
+  // The validity list is published again by every card change, inside the
+  // change's transaction. The list row is locked first, so the entries read
+  // after it include every committed change and iat is strictly greater
+  // than any iat published before, by this or another registry.
+
+  // Publishes the stored entries with `changes` applied, and stores them:
+  // no card is read, so a change costs the same at any number of cards.
+  Result<PublishedStatusList> publish(Tx& tx, std::span<const ListEntry> changes) const {
+    auto last = tx.lock_status_list();
+    if (!last) return std::unexpected(last.error());
+    auto bits = tx.status_list_bits();
+    if (!bits) return std::unexpected(bits.error());
+    // Entries never stored are valid (0); a list made shorter drops the
+    // entries past its end, as a rebuild from the cards would.
+    bits->resize(o.status_list_size / 4, 0);
+    auto list = StatusList::from_bytes(std::move(*bits));
+    if (!list) return std::unexpected(list.error());
+    for (const ListEntry& e : changes)
+      if (e.index < list->size()) list->set(e.index, static_cast<std::uint8_t>(e.state));
+    return sign_and_save(tx, *last, *list);
+  }
+
+  // Rebuilds the list from every card's state and stores its entries: the
+  // first publication, and the repair path should the entries ever differ
+  // from the cards.
+  Result<PublishedStatusList> republish(Tx& tx) const {
     auto last = tx.lock_status_list();
     if (!last) return std::unexpected(last.error());
     auto states = tx.card_states();
@@ -189,18 +227,27 @@ struct RegistryOps {
     if (!list) return std::unexpected(list.error());
     for (auto [index, state] : *states)
       if (index < list->size()) list->set(index, static_cast<std::uint8_t>(state));
+    return sign_and_save(tx, *last, *list);
+  }
+
+  Result<PublishedStatusList> sign_and_save(Tx& tx, const std::optional<PublishedStatusList>& last,
+                                            const StatusList& list) const {
     UnixTime iat = o.clock->now();
-    if (*last) iat = std::max(iat, (*last)->iat + 1);
+    if (last) iat = std::max(iat, last->iat + 1);
     StatusListClaims claims{o.settings.status_uri, iat, iat + o.status_list_lifetime,
                             o.status_list_ttl};
-    auto token = build_status_list_token(*list, claims, *o.signer);
+    auto token = build_status_list_token(list, claims, *o.signer, kStatusListZlibLevel);
     if (!token) return std::unexpected(token.error());
     PublishedStatusList published{iat, std::move(*token)};
-    if (auto s = tx.save_status_list(published); !s) return std::unexpected(s.error());
+    if (auto s = tx.save_status_list(published, list.bytes()); !s)
+      return std::unexpected(s.error());
     return published;
   }
 
-  Result<IssuedCardRecord> issue(Tx& tx, const std::string& holder_id) const {
+  // Issues a card and publishes the list with `changes` (entries the caller
+  // changed in the same transaction) and the new card's entry.
+  Result<IssuedCardRecord> issue(Tx& tx, const std::string& holder_id,
+                                 std::vector<ListEntry> changes = {}) const {
     auto row = holder_row(tx, holder_id);
     if (!row) return std::unexpected(row.error());
     auto holder = open(*row);
@@ -263,7 +310,8 @@ struct RegistryOps {
     card.state_reason = "issued";
     card.updated_at = io.now;
     if (auto r = tx.insert_card(card); !r) return std::unexpected(r.error());
-    if (auto p = publish(tx); !p) return std::unexpected(p.error());
+    changes.push_back({card.status_index, card.state});
+    if (auto p = publish(tx, changes); !p) return std::unexpected(p.error());
     auto rec = open(card);
     if (!rec) return std::unexpected(rec.error());
     return IssuedCardRecord{std::move(*rec), std::move(*issued)};
@@ -318,8 +366,8 @@ struct RegistryOps {
       auto v = op(tx, n);
       final_note = n;
       if (!v) return v;
-      for (const AuditEvent& e : events_for(actor, action, n, "ok"))
-        if (auto a = append_audit_event(tx, e); !a) return std::unexpected(a.error());
+      if (auto a = append_audit_events(tx, events_for(actor, action, n, "ok")); !a)
+        return std::unexpected(a.error());
       return v;
     });
     if (!result) return audited_failure<T>(actor, action, final_note, result.error());
@@ -364,7 +412,8 @@ struct RegistryOps {
           UnixTime now = o.clock->now();
           if (auto u = tx.update_card_state(document_number, to, std::string(reason), now); !u)
             return std::unexpected(u.error());
-          if (auto p = publish(tx); !p) return std::unexpected(p.error());
+          const ListEntry entry{card->status_index, to};
+          if (auto p = publish(tx, {&entry, 1}); !p) return std::unexpected(p.error());
           card->state = to;
           card->state_reason = std::string(reason);
           card->updated_at = now;
@@ -372,6 +421,31 @@ struct RegistryOps {
         });
   }
 };
+
+class Registry::CardHolders {
+ public:
+  std::optional<std::string> find(const std::string& document_number) const {
+    std::shared_lock lock(mutex_);
+    auto it = map_.find(document_number);
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  void remember(const std::string& document_number, const std::string& holder_id) {
+    std::lock_guard lock(mutex_);
+    if (map_.size() >= kMax) map_.clear();  // bounded; refills from the store
+    map_.emplace(document_number, holder_id);
+  }
+
+ private:
+  static constexpr std::size_t kMax = 100'000;
+  mutable std::shared_mutex mutex_;
+  std::unordered_map<std::string, std::string> map_;
+};
+
+Registry::Registry(RegistryOptions o)
+    : o_(std::move(o)),
+      batcher_(std::make_unique<AuditBatcher>(*o_.store)),
+      card_holders_(std::make_shared<CardHolders>()) {}
 
 Result<Registry> Registry::create(RegistryOptions options) {
   if (!options.store || !options.cipher || !options.signer || !options.clock || !options.random)
@@ -507,15 +581,18 @@ Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::st
         if (cards->empty())
           return fail(Errc::not_found, "holder " + holder_id + " has no card to reissue");
         std::string replaced;
+        std::vector<ListEntry> invalidated;
         for (const CardRow& c : *cards) {
           if (c.state == CardState::invalid) continue;
           auto u =
               tx.update_card_state(c.document_number, CardState::invalid,
                                    std::string("reissued: ") + to_string(reason), o_.clock->now());
           if (!u) return std::unexpected(u.error());
+          invalidated.push_back({c.status_index, CardState::invalid});
           replaced += (replaced.empty() ? "" : ",") + c.document_number;
         }
-        auto r = ops.issue(tx, holder_id);  // republishes the list, old card included
+        // One publication: the replaced cards' entries and the new card's.
+        auto r = ops.issue(tx, holder_id, std::move(invalidated));
         if (r)
           n.detail = std::string("reason ") + to_string(reason) + "; card " +
                      r->card.document_number + " replaces " +
@@ -588,19 +665,29 @@ Result<std::optional<CaseStatusEntry>> Registry::record_verification(
     std::string holder_id;  // empty: no such card here
     std::optional<CaseStatusRow> current;
   };
-  auto seen = o_.store->in_read_transaction<Seen>([&](Tx& tx) -> Result<Seen> {
-    Seen s;
-    auto card = tx.get_card(document_number);
-    if (!card) return std::unexpected(card.error());
-    if (!*card) return s;
-    s.holder_id = (*card)->holder_id;
-    if (!with_status) return s;
-    auto history = tx.case_status_history(s.holder_id);
-    if (!history) return std::unexpected(history.error());
-    if (!history->empty()) s.current = std::move(history->back());
-    return s;
-  });
+  std::optional<std::string> known = card_holders_->find(document_number);
+  auto look_up = [&]() -> Result<Seen> {
+    if (known && !with_status) return Seen{*known, std::nullopt};  // nothing to read
+    return o_.store->in_read_transaction<Seen>([&](Tx& tx) -> Result<Seen> {
+      Seen s;
+      if (known) {
+        s.holder_id = *known;
+      } else {
+        auto card = tx.get_card(document_number);
+        if (!card) return std::unexpected(card.error());
+        if (!*card) return s;
+        s.holder_id = (*card)->holder_id;
+      }
+      if (!with_status) return s;
+      auto history = tx.case_status_history(s.holder_id);
+      if (!history) return std::unexpected(history.error());
+      if (!history->empty()) s.current = std::move(history->back());
+      return s;
+    });
+  };
+  auto seen = look_up();
   if (!seen) return ops.audited_failure<Answer>(actor, Action::verify_card, note, seen.error());
+  if (!known && !seen->holder_id.empty()) card_holders_->remember(document_number, seen->holder_id);
   note.holder_id = seen->holder_id;
   std::vector<AuditEvent> events = ops.events_for(actor, Action::verify_card, note, "ok");
   Answer status;
@@ -608,7 +695,8 @@ Result<std::optional<CaseStatusEntry>> Registry::record_verification(
     Note read{seen->holder_id, "current"};
     if (seen->current) {
       auto open = ops.open(*seen->current);
-      if (!open) return ops.audited_failure<Answer>(actor, Action::read_case_status, read, open.error());
+      if (!open)
+        return ops.audited_failure<Answer>(actor, Action::read_case_status, read, open.error());
       status = std::move(*open);
     } else {
       status = CaseStatusEntry{};
@@ -698,13 +786,13 @@ Result<PublishedStatusList> Registry::status_list() {
     auto last = tx.lock_status_list();
     if (!last) return std::unexpected(last.error());
     if (*last) return std::move(**last);
-    return ops.publish(tx);
+    return ops.republish(tx);
   });
 }
 
 Result<PublishedStatusList> Registry::publish_status_list() {
   RegistryOps ops{o_, batcher_.get()};
-  return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) { return ops.publish(tx); });
+  return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) { return ops.republish(tx); });
 }
 
 Result<std::vector<AuditEvent>> Registry::audit_events(const User& actor, std::uint64_t from_seq,

@@ -1,6 +1,9 @@
 #include "sdc/registry/schema.h"
 
+#include <algorithm>
 #include <string_view>
+
+#include "sdc/status_list.h"
 
 namespace sdc::registry {
 namespace {
@@ -110,6 +113,27 @@ const char* const kV3[] = {
     "CREATE INDEX audit_log_at ON audit_log (at, seq)",
 };
 
+// Version 4: the validity list's packed entries beside its token, so that
+// a card change sets its own entry instead of reading every card. Filled
+// once from the cards table by fill_status_list_bits.
+const char* const kV4[] = {
+    "ALTER TABLE status_list ADD COLUMN bits {BLOB} NOT NULL DEFAULT {EMPTY}",
+};
+
+// Packs every card's state, as far as the highest status index; the
+// registry pads the entries to its list size when it next publishes.
+Result<void> fill_status_list_bits(Tx& tx) {
+  auto states = tx.card_states();
+  if (!states) return std::unexpected(states.error());
+  std::uint64_t entries = 0;
+  for (auto [index, state] : *states) entries = std::max(entries, index + 1);
+  if (entries == 0) return tx.save_status_list_bits({});
+  auto list = StatusList::create(static_cast<std::size_t>((entries + 3) / 4 * 4));
+  if (!list) return std::unexpected(list.error());
+  for (auto [index, state] : *states) list->set(index, static_cast<std::uint8_t>(state));
+  return tx.save_status_list_bits(list->bytes());
+}
+
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -119,12 +143,13 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 template <std::size_t N>
 Migration for_dialect(int version, const char* const (&statements)[N], SqlDialect dialect) {
   const bool pg = dialect == SqlDialect::postgres;
-  Migration m{version, {}};
+  Migration m{version, {}, {}};
   for (const char* stmt : statements) {
     std::string s = stmt;
     replace_all(s, "{BLOB}", pg ? "BYTEA" : "BLOB");
     replace_all(s, "{INT}", pg ? "BIGINT" : "INTEGER");
     replace_all(s, "{ZERO32}", pg ? "decode(repeat('00', 32), 'hex')" : "zeroblob(32)");
+    replace_all(s, "{EMPTY}", pg ? "decode('', 'hex')" : "X''");
     m.statements.push_back(std::move(s));
   }
   return m;
@@ -137,6 +162,8 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(1, kV1, dialect));
   out.push_back(for_dialect(2, kV2, dialect));
   out.push_back(for_dialect(3, kV3, dialect));
+  out.push_back(for_dialect(4, kV4, dialect));
+  out.back().fill = fill_status_list_bits;
   return out;
 }
 

@@ -12,6 +12,8 @@
 #include <array>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "sdc/bytes.h"
 #include "sdc/clock.h"
@@ -26,6 +28,8 @@ Bytes audit_event_hash(const AuditEvent& event);
 // Appends `event` (seq, prev_hash and hash are filled in) after the locked
 // head, inside the caller's transaction.
 Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event);
+// The same for several events, chained in order, with one head update.
+Result<std::vector<AuditEvent>> append_audit_events(Tx& tx, std::vector<AuditEvent> events);
 
 // Ed25519 key for checkpoints; the secret half never goes in the database.
 class CheckpointKey {
@@ -58,6 +62,14 @@ struct AuditCheckpoint {
 // recomputes the newest records is not yet detected.
 Result<AuditCheckpoint> write_audit_checkpoint(Store& store, const std::filesystem::path& file,
                                                const CheckpointKey& key, UnixTime now);
+
+// The checkpoints of a checkpoint file's text, in file order. Every line
+// must be well formed, signed with `public_key`, and no earlier in the
+// chain than the line before it; empty lines are skipped. Otherwise an
+// error naming the line: Errc::parse (malformed, goes back) or Errc::crypto
+// (signature). Never throws; any input is safe.
+Result<std::vector<AuditCheckpoint>> parse_audit_checkpoints(
+    std::string_view text, const std::array<std::uint8_t, 32>& public_key);
 
 struct AuditReport {
   bool intact = false;

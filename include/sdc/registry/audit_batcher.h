@@ -4,10 +4,11 @@
 //
 // Callers enqueue their events; whoever finds no batch in flight becomes the
 // leader, appends everything queued (up to max_batch events) after the
-// chain's head in ONE transaction and commits, then wakes the others. A
-// caller returns only once the transaction holding its events has committed
-// (acknowledged means durable), or with that transaction's error, which is
-// then every caller's error in the batch.
+// chain's head in ONE transaction and commits, then wakes the callers of
+// that batch, each on its own, and the first caller still queued, who leads
+// the next batch. A caller returns only once the transaction holding its
+// events has committed (acknowledged means durable), or with that
+// transaction's error, which is then every caller's error in the batch.
 //
 // Changes do not come through here: they append their event in the same
 // transaction as the change (append_audit_event).
@@ -17,6 +18,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -49,15 +51,18 @@ class AuditBatcher {
   struct Request {
     std::vector<AuditEvent> events;
     std::optional<Result<std::vector<AuditEvent>>> result;
+    std::condition_variable wake;  // result set, or time to lead
   };
 
-  void commit(const std::vector<Request*>& batch);
+  // Appends the batch's `total` events in one transaction; one result per
+  // request, in order.
+  std::vector<Result<std::vector<AuditEvent>>> commit(
+      const std::vector<std::shared_ptr<Request>>& batch, std::size_t total);
 
   Store& store_;
   const std::size_t max_batch_;
   mutable std::mutex mutex_;
-  std::condition_variable done_;
-  std::deque<Request*> queue_;
+  std::deque<std::shared_ptr<Request>> queue_;
   bool leader_active_ = false;
   std::atomic<std::uint64_t> transactions_{0};
   std::atomic<std::uint64_t> events_{0};

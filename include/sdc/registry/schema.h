@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,10 @@ namespace sdc::registry {
 struct Migration {
   int version = 0;
   std::vector<std::string> statements;
+  // Runs after the statements, in the same transaction, where a migration
+  // derives data that SQL alone cannot (version 4 packs every card's state
+  // into the stored validity list). Empty for most migrations.
+  std::function<Result<void>(Tx&)> fill;
 };
 
 enum class SqlDialect { sqlite, postgres };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -184,12 +185,32 @@ class Tx {
   // Locks the published-list row until the transaction ends, so that two
   // registries on one database never publish the same or a smaller iat.
   virtual Result<std::optional<PublishedStatusList>> lock_status_list() = 0;
-  virtual Result<void> save_status_list(const PublishedStatusList& list) = 0;
+
+  // ---- Validity list entries (schema version 4) ----
+  //
+  // The list's packed 2-bit entries are kept beside its token, so that a
+  // card change rewrites only its own entries instead of reading every card.
+  // The registry keeps them equal to the cards table in every transaction
+  // that changes a card's state.
+
+  // The stored entries (index i in bits 2(i%4)..2(i%4)+1 of byte i/4).
+  // Empty before any were saved; shorter than the list when the entries past
+  // the end were never set. Read after lock_status_list().
+  virtual Result<Bytes> status_list_bits() = 0;
+  // Saves a token and the entries it was built from. Errc::conflict (and a
+  // retry) unless list.iat is greater than the stored iat.
+  virtual Result<void> save_status_list(const PublishedStatusList& list, ByteView bits) = 0;
+  // Replaces the stored entries and leaves the token as it is (migrations).
+  virtual Result<void> save_status_list_bits(ByteView bits) = 0;
+
+  // ---- end of validity list entries ----
 
   // Locks the chain's head until the transaction ends; appends after it.
   virtual Result<AuditHead> lock_audit_head() = 0;
-  // `event.seq` must be head.seq + 1; updates the head.
-  virtual Result<void> append_audit(const AuditEvent& event) = 0;
+  // Appends consecutive events, the first with seq head.seq + 1, and moves
+  // the head to the last.
+  virtual Result<void> append_audit(std::span<const AuditEvent> events) = 0;
+  Result<void> append_audit(const AuditEvent& event) { return append_audit({&event, 1}); }
   // Events with seq >= from_seq, ascending, at most `limit`.
   virtual Result<std::vector<AuditEvent>> audit_events(std::uint64_t from_seq,
                                                        std::size_t limit) = 0;
@@ -248,6 +269,9 @@ class Tx {
   virtual Result<std::optional<OfficeRow>> get_office(const std::string& id) = 0;
   // By name.
   virtual Result<std::vector<OfficeRow>> list_offices() = 0;
+  // Errc::not_found if absent. No table refers to an office yet; one that
+  // does must make this Errc::conflict while such a row exists.
+  virtual Result<void> delete_office(const std::string& id) = 0;
 
   // ---- end of accounts, sessions, login throttling, offices ----
 

@@ -241,9 +241,28 @@ class PostgresTx final : public Tx {
     return r;
   }
 
-  Result<void> save_status_list(const PublishedStatusList& list) override {
-    auto rows = exec("UPDATE status_list SET iat = $1, token = $2 WHERE id = 1 AND iat < $1",
-                     Params().i64(list.iat).bytes(list.token));
+  // ---- validity list entries ----
+
+  Result<Bytes> status_list_bits() override {
+    auto r = one<Bytes>("SELECT bits FROM status_list WHERE id = 1", Params(),
+                        [](const Rows& rows, int i) { return rows.bytes(i, 0); });
+    if (!r) return std::unexpected(r.error());
+    if (!*r) return fail(Errc::internal, "status list row missing: run the migrations");
+    return std::move(**r);
+  }
+
+  Result<void> save_status_list_bits(ByteView bits) override {
+    auto rows = exec("UPDATE status_list SET bits = $1 WHERE id = 1", Params().bytes(bits));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1)
+      return fail(Errc::internal, "status list row missing: run the migrations");
+    return {};
+  }
+
+  Result<void> save_status_list(const PublishedStatusList& list, ByteView bits) override {
+    auto rows =
+        exec("UPDATE status_list SET iat = $1, token = $2, bits = $3 WHERE id = 1 AND iat < $1",
+             Params().i64(list.iat).bytes(list.token).bytes(bits));
     if (!rows) return std::unexpected(rows.error());
     if (rows->affected() != 1) {
       request_retry();
@@ -262,24 +281,29 @@ class PostgresTx final : public Tx {
     return **r;
   }
 
-  Result<void> append_audit(const AuditEvent& e) override {
-    if (auto c = command(std::string("INSERT INTO audit_log (") + kAuditColumns +
-                             ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                         Params()
-                             .u64(e.seq)
-                             .i64(e.at)
-                             .text(e.actor)
-                             .text(e.role)
-                             .text(e.action)
-                             .text(e.holder_id)
-                             .text(e.outcome)
-                             .text(e.detail)
-                             .bytes(e.prev_hash)
-                             .bytes(e.hash));
-        !c)
-      return c;
-    auto rows = exec("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3",
-                     Params().u64(e.seq).bytes(e.hash).u64(e.seq - 1));
+  using Tx::append_audit;
+  Result<void> append_audit(std::span<const AuditEvent> events) override {
+    if (events.empty()) return {};
+    for (const AuditEvent& e : events) {
+      if (auto c = command(std::string("INSERT INTO audit_log (") + kAuditColumns +
+                               ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                           Params()
+                               .u64(e.seq)
+                               .i64(e.at)
+                               .text(e.actor)
+                               .text(e.role)
+                               .text(e.action)
+                               .text(e.holder_id)
+                               .text(e.outcome)
+                               .text(e.detail)
+                               .bytes(e.prev_hash)
+                               .bytes(e.hash));
+          !c)
+        return c;
+    }
+    auto rows =
+        exec("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3",
+             Params().u64(events.back().seq).bytes(events.back().hash).u64(events.front().seq - 1));
     if (!rows) return std::unexpected(rows.error());
     if (rows->affected() != 1) {
       request_retry();
@@ -504,6 +528,13 @@ class PostgresTx final : public Tx {
         office_from);
   }
 
+  Result<void> delete_office(const std::string& id) override {
+    auto rows = exec("DELETE FROM offices WHERE id = $1", Params().text(id));
+    if (!rows) return std::unexpected(rows.error());
+    if (rows->affected() != 1) return fail(Errc::not_found, "no office with id " + id);
+    return {};
+  }
+
   // ---- end of accounts, sessions, login throttling, offices ----
 
  private:
@@ -564,6 +595,10 @@ class PostgresStore final : public Store {
         if (m.version <= *v) continue;
         for (const std::string& stmt : m.statements)
           if (auto e = simple(conn->get(), stmt); !e) return e;
+        if (m.fill) {
+          PostgresTx tx(conn->get());
+          if (auto f = m.fill(tx); !f) return f;
+        }
         if (auto e = simple(conn->get(),
                             "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
                                 std::to_string(m.version) + ", extract(epoch from now())::bigint)");

@@ -5,8 +5,8 @@ namespace sdc::registry::sqlite {
 Result<Stmt> Stmt::prepare(sqlite3* db, std::string_view sql) {
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK)
-    return fail(Errc::internal, std::string("sqlite: cannot prepare a statement: ") +
-                                    sqlite3_errmsg(db));
+    return fail(Errc::internal,
+                std::string("sqlite: cannot prepare a statement: ") + sqlite3_errmsg(db));
   return Stmt(s);
 }
 
@@ -48,7 +48,9 @@ Stmt& Stmt::bind(int i, std::int64_t value) {
   return *this;
 }
 
-int Stmt::step() { return sqlite3_step(stmt_.get()); }
+int Stmt::step() {
+  return sqlite3_step(stmt_.get());
+}
 
 std::string Stmt::text(int col) const {
   auto* p = sqlite3_column_text(stmt_.get(), col);

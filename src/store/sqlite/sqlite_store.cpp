@@ -217,10 +217,32 @@ class SqliteTx final : public Tx {
     return r;
   }
 
-  Result<void> save_status_list(const PublishedStatusList& list) override {
-    auto s = prepare("UPDATE status_list SET iat = ?1, token = ?2 WHERE id = 1 AND iat < ?1");
+  // ---- validity list entries ----
+
+  Result<Bytes> status_list_bits() override {
+    auto r = one<Bytes>(
+        "SELECT bits FROM status_list WHERE id = 1", [](Stmt&) {},
+        [](const Stmt& s) { return s.blob(0); });
+    if (!r) return std::unexpected(r.error());
+    if (!*r) return fail(Errc::internal, "status list row missing: run the migrations");
+    return std::move(**r);
+  }
+
+  Result<void> save_status_list_bits(ByteView bits) override {
+    auto s = prepare("UPDATE status_list SET bits = ?1 WHERE id = 1");
     if (!s) return std::unexpected(s.error());
-    s->bind(1, list.iat).bind(2, list.token);
+    s->bind(1, bits);
+    if (auto d = done(*s, "save status list entries"); !d) return d;
+    if (sqlite3_changes(db_) != 1)
+      return fail(Errc::internal, "status list row missing: run the migrations");
+    return {};
+  }
+
+  Result<void> save_status_list(const PublishedStatusList& list, ByteView bits) override {
+    auto s =
+        prepare("UPDATE status_list SET iat = ?1, token = ?2, bits = ?3 WHERE id = 1 AND iat < ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, list.iat).bind(2, list.token).bind(3, bits);
     if (auto d = done(*s, "save status list"); !d) return d;
     if (sqlite3_changes(db_) != 1) {
       request_retry();
@@ -240,17 +262,21 @@ class SqliteTx final : public Tx {
     return **r;
   }
 
-  Result<void> append_audit(const AuditEvent& e) override {
-    auto s = prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
-                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    if (!s) return std::unexpected(s.error());
-    s->bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action);
-    s->bind(6, e.holder_id).bind(7, e.outcome).bind(8, e.detail).bind(9, e.prev_hash);
-    s->bind(10, e.hash);
-    if (auto d = done(*s, "append audit"); !d) return d;
+  using Tx::append_audit;
+  Result<void> append_audit(std::span<const AuditEvent> events) override {
+    if (events.empty()) return {};
+    for (const AuditEvent& e : events) {
+      auto s = prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      if (!s) return std::unexpected(s.error());
+      s->bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action);
+      s->bind(6, e.holder_id).bind(7, e.outcome).bind(8, e.detail).bind(9, e.prev_hash);
+      s->bind(10, e.hash);
+      if (auto d = done(*s, "append audit"); !d) return d;
+    }
     auto h = prepare("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1 AND seq = ?3");
     if (!h) return std::unexpected(h.error());
-    h->bind(1, e.seq).bind(2, e.hash).bind(3, e.seq - 1);
+    h->bind(1, events.back().seq).bind(2, events.back().hash).bind(3, events.front().seq - 1);
     if (auto d = done(*h, "advance audit head"); !d) return d;
     if (sqlite3_changes(db_) != 1) {
       request_retry();
@@ -484,6 +510,15 @@ class SqliteTx final : public Tx {
         office_from);
   }
 
+  Result<void> delete_office(const std::string& id) override {
+    auto s = prepare("DELETE FROM offices WHERE id = ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, id);
+    if (auto d = done(*s, "delete office"); !d) return d;
+    if (sqlite3_changes(db_) != 1) return fail(Errc::not_found, "no office with id " + id);
+    return {};
+  }
+
   // ---- end of accounts, sessions, login throttling, offices ----
 
  private:
@@ -589,6 +624,10 @@ class SqliteStore final : public Store {
         if (m.version <= *v) continue;
         for (const std::string& stmt : m.statements)
           if (auto e = exec_script(db_.get(), stmt); !e) return e;
+        if (m.fill) {
+          SqliteTx tx(db_.get(), writer_.statements);
+          if (auto f = m.fill(tx); !f) return f;
+        }
         if (auto e = exec_script(db_.get(),
                                  "INSERT INTO schema_migrations (version, applied_at) VALUES (" +
                                      std::to_string(m.version) + ", unixepoch())");
@@ -703,7 +742,7 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   std::mutex mutex_;  // the writing connection's
   Connection writer_;
-  Db& db_;            // writer_.db
+  Db& db_;  // writer_.db
   std::mutex readers_mutex_;
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;

@@ -234,6 +234,22 @@ TEST(Config, WhatInitWritesReadsBackTheSame) {
   EXPECT_EQ(defaults->store, StoreKind::sqlite);
 }
 
+// Control characters in a setting are written escaped, so the file reads back.
+TEST(Config, ControlCharactersAreEscapedInWhatInitWrites) {
+  Config c;
+  c.postgres = "host=db\tdbname=sdc\nuser=sdcd";
+  c.openapi_path = "/srv/sdcd/api\n\x01.yaml";
+  c.tls_cert = "/etc/sdcd/cert\r.pem";
+  c.tls_key = "/etc/sdcd/key\x7f.pem";
+  std::string text = sdc::http::render_config(c);
+  auto back = parse(text);
+  ASSERT_TRUE(back) << back.error().message << "\n" << text;
+  EXPECT_EQ(back->postgres, c.postgres);
+  EXPECT_EQ(back->openapi_path, c.openapi_path);
+  EXPECT_EQ(back->tls_cert, c.tls_cert);
+  EXPECT_EQ(back->tls_key, c.tls_key);
+}
+
 TEST(Config, AConninfoWithAPasswordStaysOutOfTheFile) {
   EXPECT_TRUE(sdc::http::conninfo_has_password("host=db password=s3cret dbname=sdc"));
   EXPECT_TRUE(sdc::http::conninfo_has_password("host=db password = 's3 cret'"));

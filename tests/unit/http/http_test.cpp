@@ -1,7 +1,11 @@
 // sdcd over HTTP: the server runs in-process on an ephemeral loopback port
 // over a temporary SQLite data folder; requests go through httplib::Client.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -287,6 +291,17 @@ TEST_F(HttpTest, RoleEndpointMatrix) {
                  {"time_zone", "America/Chicago"},
                  {"phone", "+1 555 0100"}}),
            "create office");
+    auto office = server_->add_office("Matrix Office Target " + std::to_string(user_counter), "",
+                                      "America/Chicago", "");
+    ASSERT_TRUE(office) << office.error().message;
+    auto one = get(r, "/v1/offices/" + office->id);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(one->status, 200) << "get office " << one->body;  // every role
+    auto change = client().Patch("/v1/offices/" + office->id, auth(r),
+                                 json{{"phone", "+1 555 0199"}}.dump(), "application/json");
+    expect(Action::manage_users, change, "change office");
+    expect(Action::manage_users, client().Delete("/v1/offices/" + office->id, auth(r)),
+           "delete office");
     // ---- end of accounts and offices ----
   }
 }
@@ -519,6 +534,254 @@ TEST_F(HttpTest, OfficesAreCheckedStoredAndListed) {
   EXPECT_EQ(none->status, 401);
 }
 
+TEST_F(HttpTest, OfficesCanBeReadChangedAndDeleted) {
+  auto made = post(Role::administrator, "/v1/offices",
+                   {{"name", "Specimen Office To Change"},
+                    {"address", "7 Quay Street"},
+                    {"time_zone", "America/New_York"},
+                    {"phone", "+1 555 0107"}});
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 201) << made->body;
+  const std::string id = json::parse(made->body)["id"].get<std::string>();
+  const std::string path = "/v1/offices/" + id;
+  ASSERT_TRUE(server_->add_office("Specimen Office Other", "", "America/Chicago", ""));
+
+  auto read = get(Role::kiosk, path);
+  ASSERT_TRUE(read);
+  ASSERT_EQ(read->status, 200) << read->body;
+  EXPECT_EQ(json::parse(read->body)["address"], "7 Quay Street");
+  auto unknown = get(Role::kiosk, "/v1/offices/o-0000000000000000");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(unknown->get_header_value("Content-Type"), "application/problem+json");
+
+  auto patch = [&](const std::string& where, const json& body) {
+    return client().Patch(where, auth(Role::administrator), body.dump(), "application/json");
+  };
+  auto changed = patch(path, {{"time_zone", "America/Denver"}, {"phone", "+1 555 0108"}});
+  ASSERT_TRUE(changed);
+  ASSERT_EQ(changed->status, 200) << changed->body;
+  auto cj = json::parse(changed->body);
+  EXPECT_EQ(cj["time_zone"], "America/Denver");
+  EXPECT_EQ(cj["phone"], "+1 555 0108");
+  EXPECT_EQ(cj["name"], "Specimen Office To Change");  // fields not given are kept
+  EXPECT_EQ(cj["address"], "7 Quay Street");
+
+  // Each bad field is named; nothing is written.
+  const std::pair<const char*, json> bad[] = {{"time_zone", "Mars/Olympus_Mons"},
+                                              {"time_zone", "../../etc/passwd"},
+                                              {"phone", "call me"},
+                                              {"name", ""},
+                                              {"address", json(7)},
+                                              {"colour", "blue"}};
+  for (const auto& [field, value] : bad) {
+    SCOPED_TRACE(field);
+    json body = {{"phone", "+1 555 0999"}};  // a good change beside the bad one
+    body[field] = value;
+    auto res = patch(path, body);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 400) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    EXPECT_EQ(json::parse(res->body)["errors"][0]["field"], field) << res->body;
+  }
+  auto clash = patch(path, {{"phone", "+1 555 0999"}, {"name", "Specimen Office Other"}});
+  ASSERT_TRUE(clash);
+  EXPECT_EQ(clash->status, 409) << clash->body;
+  auto after = get(Role::kiosk, path);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(json::parse(after->body)["phone"], "+1 555 0108");
+  EXPECT_EQ(json::parse(after->body)["name"], "Specimen Office To Change");
+  auto ghost = patch("/v1/offices/o-0000000000000000", {{"phone", "+1 555 0100"}});
+  ASSERT_TRUE(ghost);
+  EXPECT_EQ(ghost->status, 404);
+  auto not_json = client().Patch(path, auth(Role::administrator), "phone=1", "application/json");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->status, 400);
+
+  auto refused = client().Delete(path, auth(Role::enrollment_officer));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+  auto gone = client().Delete(path, auth(Role::administrator));
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 204) << gone->body;
+  auto again = client().Delete(path, auth(Role::administrator));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 404);
+  auto read_gone = get(Role::kiosk, path);
+  ASSERT_TRUE(read_gone);
+  EXPECT_EQ(read_gone->status, 404);
+  // The name is free again.
+  auto reuse = post(Role::administrator, "/v1/offices",
+                    {{"name", "Specimen Office To Change"}, {"time_zone", "America/Chicago"}});
+  ASSERT_TRUE(reuse);
+  EXPECT_EQ(reuse->status, 201) << reuse->body;
+}
+
+std::string user_id_of(const std::string& username, const httplib::Headers& admin, int port) {
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Get("/v1/users", admin);
+  EXPECT_TRUE(res);
+  if (!res) return {};
+  const json users = json::parse(res->body);
+  for (const auto& u : users["users"])
+    if (u["username"] == username) return u["id"].get<std::string>();
+  return {};
+}
+
+// Administration goes into the audit chain: every change, and every refusal.
+TEST_F(HttpTest, AdministrationIsAudited) {
+  const std::string admin_id = user_id_of("t-administrator", auth(Role::administrator), port_);
+  const std::string officer_id =
+      user_id_of("t-enrollment_officer", auth(Role::administrator), port_);
+  ASSERT_FALSE(admin_id.empty());
+  ASSERT_FALSE(officer_id.empty());
+  auto newest = get(Role::auditor, "/v1/audit?limit=1");
+  ASSERT_TRUE(newest);
+  ASSERT_EQ(newest->status, 200) << newest->body;
+  const json newest_page = json::parse(newest->body)["events"];
+  const std::uint64_t start =
+      newest_page.empty() ? 0 : newest_page[0]["seq"].get<std::uint64_t>();  // 0: none yet
+
+  auto user = post(Role::administrator, "/v1/users",
+                   {{"username", "audited-person"},
+                    {"password", "audited-password-1"},
+                    {"role", "field_officer"}});
+  ASSERT_TRUE(user);
+  ASSERT_EQ(user->status, 201) << user->body;
+  const std::string new_id = json::parse(user->body)["id"].get<std::string>();
+  for (bool disabled : {true, false}) {
+    auto res = client().Patch("/v1/users/audited-person", auth(Role::administrator),
+                              json{{"disabled", disabled}}.dump(), "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+  auto office = post(Role::administrator, "/v1/offices",
+                     {{"name", "Audited Office"}, {"time_zone", "America/Chicago"}});
+  ASSERT_TRUE(office);
+  ASSERT_EQ(office->status, 201) << office->body;
+  const std::string office_id = json::parse(office->body)["id"].get<std::string>();
+  auto changed = client().Patch("/v1/offices/" + office_id, auth(Role::administrator),
+                                json{{"address", "1 Audit Row"}}.dump(), "application/json");
+  ASSERT_TRUE(changed);
+  ASSERT_EQ(changed->status, 200) << changed->body;
+  auto taken = post(Role::administrator, "/v1/offices",
+                    {{"name", "Audited Office"}, {"time_zone", "America/Chicago"}});
+  ASSERT_TRUE(taken);
+  ASSERT_EQ(taken->status, 409);
+  auto deleted = client().Delete("/v1/offices/" + office_id, auth(Role::administrator));
+  ASSERT_TRUE(deleted);
+  ASSERT_EQ(deleted->status, 204);
+  // Refusals.
+  auto no_user =
+      post(Role::enrollment_officer, "/v1/users",
+           {{"username", "sneaky"}, {"password", "sneaky-password-1"}, {"role", "kiosk"}});
+  ASSERT_TRUE(no_user);
+  ASSERT_EQ(no_user->status, 403);
+  auto no_disable = client().Patch("/v1/users/audited-person", auth(Role::enrollment_officer),
+                                   json{{"disabled", true}}.dump(), "application/json");
+  ASSERT_TRUE(no_disable);
+  ASSERT_EQ(no_disable->status, 403);
+  auto no_office = post(Role::enrollment_officer, "/v1/offices",
+                        {{"name", "Sneaky Office"}, {"time_zone", "America/Chicago"}});
+  ASSERT_TRUE(no_office);
+  ASSERT_EQ(no_office->status, 403);
+  auto no_delete =
+      client().Delete("/v1/offices/o-0123456789abcdef", auth(Role::enrollment_officer));
+  ASSERT_TRUE(no_delete);
+  ASSERT_EQ(no_delete->status, 403);
+
+  auto trail = [&](const std::string& who) {
+    auto res = get(Role::auditor,
+                   "/v1/audit?user=" + who + "&order=oldest&after=" + std::to_string(start));
+    EXPECT_TRUE(res);
+    if (!res) return json::array();
+    EXPECT_EQ(res->status, 200) << res->body;
+    return json::parse(res->body)["events"];
+  };
+  const json mine = trail(admin_id);
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"create_user", "ok"},   {"disable_user", "ok"},  {"enable_user", "ok"},
+      {"create_office", "ok"}, {"update_office", "ok"}, {"create_office", "conflict"},
+      {"delete_office", "ok"}};
+  ASSERT_EQ(mine.size(), expected.size()) << mine.dump();
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(mine[i]["action"], expected[i].first);
+    EXPECT_EQ(mine[i]["outcome"], expected[i].second);
+    EXPECT_EQ(mine[i]["role"], "administrator");
+    EXPECT_EQ(mine[i]["holder_id"], "");
+  }
+  EXPECT_EQ(mine[0]["detail"], "user " + new_id + " role field_officer");
+  EXPECT_EQ(mine[1]["detail"], "user " + new_id);
+  EXPECT_EQ(mine[4]["detail"], "office " + office_id + ": address");
+  EXPECT_EQ(mine[6]["detail"], "office " + office_id);
+  // Ids only: no username, password, office name or address.
+  for (const char* secret : {"audited-person", "audited-password-1", "Audited Office", "Audit Row"})
+    EXPECT_EQ(mine.dump().find(secret), std::string::npos) << secret;
+
+  const json theirs = trail(officer_id);
+  std::vector<std::string> denied;
+  for (const auto& e : theirs)
+    if (e["outcome"] == "denied") denied.push_back(e["action"].get<std::string>());
+  EXPECT_EQ(denied, (std::vector<std::string>{"create_user", "disable_user", "create_office",
+                                              "delete_office"}))
+      << theirs.dump();
+  for (const auto& e : theirs)
+    if (e["action"] == "disable_user") {
+      EXPECT_EQ(e["detail"], "user " + new_id);
+    }
+}
+
+// POST /v1/logout needs nothing but the bearer token.
+TEST_F(HttpTest, LogoutTakesNoBodyOrAnyBody) {
+  ASSERT_TRUE(server_->add_user("goes-home", "goes-home-password", Role::kiosk));
+  // A request without Content-Length or Transfer-Encoding, as `curl -X POST`
+  // sends it: by RFC 9112 its body is empty, so the answer must not wait for one.
+  auto raw_logout = [](const std::string& token) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    timeval tv{3, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string response;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      std::string request =
+          "POST /v1/logout HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+          "\r\n\r\n";
+      if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
+        char buf[4096];
+        while (response.find("\r\n\r\n") == std::string::npos) {
+          ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+          if (n <= 0) break;
+          response.append(buf, static_cast<std::size_t>(n));
+        }
+      }
+    }
+    ::close(fd);
+    if (response.rfind("HTTP/1.1 ", 0) != 0 || response.size() < 12) return -1;
+    return std::stoi(response.substr(9, 3));
+  };
+  const std::string cases[] = {"", "{}", "{\"everywhere\": true}", "[1, 2]"};
+  for (const std::string& body : cases) {
+    SCOPED_TRACE(body);
+    std::string token = login_token(port_, "goes-home", "goes-home-password");
+    ASSERT_FALSE(token.empty());
+    auto res = client().Post("/v1/logout", {{"Authorization", "Bearer " + token}}, body,
+                             "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 204) << res->body;
+    EXPECT_EQ(status_with(port_, token), 401);
+  }
+  std::string token = login_token(port_, "goes-home", "goes-home-password");
+  EXPECT_EQ(raw_logout(token), 204);
+  EXPECT_EQ(status_with(port_, token), 401);
+  EXPECT_EQ(raw_logout(token), 401);  // the token is gone
+}
+
 // Two servers on one database act as one service: a token from one works
 // on the other, a logout on one ends it on both, and failed logins on both
 // add up to one lockout.
@@ -597,6 +860,38 @@ TEST_F(HttpTest, VerifyDisclosesByRole) {
   auto m = client().Get("/metrics");
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("sdcd_verifications_total{result=\"VALID\"}"), std::string::npos);
+}
+
+// The value of an unlabelled sample in Prometheus text, or -1.
+long long metric(const std::string& text, const std::string& name) {
+  auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::stoll(text.substr(at + name.size() + 2));
+}
+
+TEST_F(HttpTest, MetricsCountTheAuditGroupCommit) {
+  std::string barcode = issue(enroll())["issued"]["barcode"].get<std::string>();
+  auto before = client().Get("/metrics");
+  ASSERT_TRUE(before);
+  for (const char* family : {"sdcd_audit_batches_total", "sdcd_audit_batched_events_total"}) {
+    EXPECT_NE(before->body.find(std::string("# HELP ") + family + " "), std::string::npos);
+    EXPECT_NE(before->body.find(std::string("# TYPE ") + family + " counter\n"), std::string::npos);
+  }
+  EXPECT_NE(before->body.find("# TYPE sdcd_audit_queue_depth gauge\n"), std::string::npos);
+  const long long batches = metric(before->body, "sdcd_audit_batches_total");
+  const long long events = metric(before->body, "sdcd_audit_batched_events_total");
+  ASSERT_GE(batches, 0) << before->body;
+  ASSERT_GE(events, 0) << before->body;
+
+  auto v = post(Role::field_officer, "/v1/verify", {{"barcode", barcode}});
+  ASSERT_TRUE(v);
+  ASSERT_EQ(v->status, 200) << v->body;
+  auto after = client().Get("/metrics");
+  ASSERT_TRUE(after);
+  // The verification and the case-status read it answered: at least two
+  // events, in at least one batch.
+  EXPECT_GE(metric(after->body, "sdcd_audit_batches_total"), batches + 1) << after->body;
+  EXPECT_GE(metric(after->body, "sdcd_audit_batched_events_total"), events + 2) << after->body;
 }
 
 TEST_F(HttpTest, InvalidEnrollmentNamesTheField) {

@@ -170,11 +170,11 @@ TEST_P(StoreContract, UniqueConstraintsRefuseDuplicatesAndRollBack) {
 TEST_P(StoreContract, StatusListIatOnlyMovesForward) {
   ASSERT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
     EXPECT_FALSE(tx.lock_status_list()->has_value());
-    if (auto r = tx.save_status_list({1000, Bytes{1}}); !r) return std::unexpected(r.error());
+    if (auto r = tx.save_status_list({1000, Bytes{1}}, {}); !r) return std::unexpected(r.error());
     return true;
   }));
   auto older = store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
-    if (auto r = tx.save_status_list({1000, Bytes{2}}); !r) return std::unexpected(r.error());
+    if (auto r = tx.save_status_list({1000, Bytes{2}}, {}); !r) return std::unexpected(r.error());
     return true;
   });
   EXPECT_FALSE(older);
@@ -555,6 +555,49 @@ TEST_P(StoreContract, OfficesCreateReadUpdateList) {
     return true;
   });
   ASSERT_TRUE(r) << r.error().message;
+}
+
+TEST_P(StoreContract, OfficeDeleteRemovesOnlyThatOfficeAndFreesItsName) {
+  OfficeRow a{"o-1", "Specimen Field Office East", "", "America/New_York", "", 100, 100};
+  OfficeRow b{"o-2", "Specimen Field Office West", "", "America/Los_Angeles", "", 100, 100};
+  ASSERT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.insert_office(a); !r) return std::unexpected(r.error());
+    if (auto r = tx.insert_office(b); !r) return std::unexpected(r.error());
+    return true;
+  }));
+  // A delete in a transaction that then fails is rolled back with it.
+  auto failed = store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.delete_office("o-1"); !r) return std::unexpected(r.error());
+    return fail(Errc::invalid_argument, "give up");
+  });
+  ASSERT_FALSE(failed);
+  auto kept = store_->in_read_transaction<std::optional<OfficeRow>>(
+      [](Tx& tx) { return tx.get_office("o-1"); });
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept->has_value());
+
+  ASSERT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.delete_office("o-1"); !r) return std::unexpected(r.error());
+    return true;
+  }));
+  auto gone = store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.delete_office("o-1"); !r) return std::unexpected(r.error());
+    return true;
+  });
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, Errc::not_found);
+  auto all =
+      store_->in_read_transaction<std::vector<OfficeRow>>([](Tx& tx) { return tx.list_offices(); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0], b);
+  // The name is free again.
+  OfficeRow again = a;
+  again.id = "o-3";
+  EXPECT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.insert_office(again); !r) return std::unexpected(r.error());
+    return true;
+  }));
 }
 
 // ---- end of accounts, sessions, login throttling, offices ----
