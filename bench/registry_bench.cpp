@@ -347,11 +347,23 @@ BENCHMARK(BM_BareZlibStatusBits)
 // 1M cards of one holder (versions 1..N), indexes and states as
 // card_states() makes them, written straight through the Store, then the
 // list published once by the full rebuild, which stores its entries.
+// The list's iat strictly increases and may not run more than
+// Registry::kMaxListLead ahead of the clock; this clock moves a second per
+// reading, so that any number of timed changes in a row stay within it.
+class SteppingClock final : public Clock {
+ public:
+  UnixTime now() const override { return start_ + ticks_++; }
+
+ private:
+  UnixTime start_ = SystemClock().now();
+  mutable std::atomic<UnixTime> ticks_{0};
+};
+
 struct ChangeWorld {
   static constexpr std::uint64_t kCards = 1000000;
   std::filesystem::path dir = temp_folder();
   registry::PiiCipher cipher{registry::PiiKeys::generate(crypto::system_random())};
-  SystemClock clock;
+  SteppingClock clock;
   std::unique_ptr<registry::Store> store;
   std::optional<registry::Registry> reg;
   User officer{"u-bench-officer", "bench officer", Role::enrollment_officer};

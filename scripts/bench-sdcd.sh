@@ -23,7 +23,8 @@
 # DURATION (20, seconds per role), ROLES ("screener field"), THREADS (sdcd
 # worker threads; CONNECTIONS, since cpp-httplib keeps a worker per open
 # keep-alive connection), PORT (18480), HOLDERS (0), DATA (a data folder to
-# use and keep; default a temporary one, removed at the end), CARDS (64),
+# use and keep; default a temporary one, removed at the end), CARDS (32),
+# POSTGRES (a libpq conninfo of an empty database: use PostgreSQL),
 # JOBS (2).
 # Exits 0 whether or not a goal is met; the summary's last lines say which.
 set -euo pipefail
@@ -38,7 +39,11 @@ roles=${ROLES:-screener field}
 threads=${THREADS:-$connections}
 port=${PORT:-18480}
 holders=${HOLDERS:-0}
-cards=${CARDS:-64}
+cards=${CARDS:-32}
+# POSTGRES=CONNINFO: the demo folder's store is that (empty) PostgreSQL
+# database instead of SQLite.
+store_args=()
+[[ -n ${POSTGRES:-} ]] && store_args=(--store postgres --postgres "$POSTGRES")
 base=http://127.0.0.1:$port
 
 for tool in wrk curl jq taskset openssl; do
@@ -78,7 +83,8 @@ stop_sdcd() {
 
 if [[ ! -f $data/sdcd.toml ]]; then
   echo "bench-sdcd: creating a demo data folder in $data" >&2
-  "$build/bin/sdcd" demo --data "$data" --listen "127.0.0.1:$port" 2>"$work/demo.log" &
+  "$build/bin/sdcd" demo --data "$data" --listen "127.0.0.1:$port" "${store_args[@]}" \
+    2>"$work/demo.log" &
   sdcd_pid=$!
   wait_healthy "$work/demo.log"
   stop_sdcd
@@ -90,7 +96,7 @@ elif ((holders > 0)); then
 fi
 
 taskset -c "$server_core" "$build/bin/sdcd" serve --data "$data" --listen "127.0.0.1:$port" \
-  --threads "$threads" 2>"$work/sdcd.log" &
+  --threads "$threads" "${store_args[@]}" 2>"$work/sdcd.log" &
 sdcd_pid=$!
 wait_healthy "$work/sdcd.log"
 
@@ -145,11 +151,17 @@ done
 speed=$(taskset -c "$server_core" openssl speed -elapsed -seconds 5 ecdsap256 2>/dev/null |
   awk '/ecdsa \(nistp256\)/ {print $NF}')
 
-audit_events=$(sqlite3 "file:$data/registry.db?mode=ro" 'SELECT seq FROM audit_head' 2>/dev/null || echo "?")
+if [[ -n ${POSTGRES:-} ]]; then
+  audit_events=$(psql -At "$POSTGRES" -c 'SELECT seq FROM audit_head' 2>/dev/null || echo "?")
+  store_name=PostgreSQL
+else
+  audit_events=$(sqlite3 "file:$data/registry.db?mode=ro" 'SELECT seq FROM audit_head' 2>/dev/null || echo "?")
+  store_name=SQLite
+fi
 echo
 echo "sdcd verify over HTTP, $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  sdcd serve --threads $threads on core $server_core; wrk -t1 -c$connections -d${duration}s on core $client_core"
-echo "  store: SQLite, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders + demo; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
+echo "  store: $store_name, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders + demo; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
 echo "  card issuance over HTTP (POST /v1/holders/{id}/cards), mean of $cards: ${issue_seconds} s"
 echo "  requests rotate over those $cards barcodes"
 printf '  bare ECDSA P-256 verify (openssl speed -elapsed, core %s): %s /s\n' "$server_core" "$speed"

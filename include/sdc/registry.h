@@ -135,6 +135,10 @@ class Registry {
   // auditors; the query is itself audited, and a query about a holder is
   // recorded as an access to that holder's record.
   static constexpr std::size_t kMaxAuditPage = 1000;
+  // How far (seconds) a published list's iat may run ahead of the clock
+  // when changes come faster than one a second (iat strictly increases);
+  // a change that would go further is refused with Errc::limit.
+  static constexpr UnixTime kMaxListLead = 120;
   Result<std::vector<AuditEvent>> audit_query(const User& actor, AuditFilter filter);
 
   // The group commit of audit-only events (reads, verifications, refusals),

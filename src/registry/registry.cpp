@@ -232,8 +232,17 @@ struct RegistryOps {
 
   Result<PublishedStatusList> sign_and_save(Tx& tx, const std::optional<PublishedStatusList>& last,
                                             const StatusList& list) const {
-    UnixTime iat = o.clock->now();
+    UnixTime now = o.clock->now();
+    UnixTime iat = now;
     if (last) iat = std::max(iat, last->iat + 1);
+    // More than one change a second moves iat ahead of the clock; verifiers
+    // refuse a list more than 5 minutes ahead (credential-v1 §6). Past
+    // kMaxListLead the change is refused (and rolled back) until the clock
+    // catches up, so that the published list always stays usable.
+    if (iat > now + Registry::kMaxListLead)
+      return fail(Errc::limit,
+                  "the validity list is changing faster than once a second; try again in a "
+                  "few seconds");
     StatusListClaims claims{o.settings.status_uri, iat, iat + o.status_list_lifetime,
                             o.status_list_ttl};
     auto token = build_status_list_token(list, claims, *o.signer, kStatusListZlibLevel);

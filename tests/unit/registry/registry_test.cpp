@@ -318,6 +318,42 @@ TEST_P(RegistryContract, CaseStatusKeepsHistory) {
   EXPECT_EQ(registry_->get_case_status(field_, "nobody").error().code, Errc::not_found);
 }
 
+TEST_P(RegistryContract, ListIatNeverRunsFarAheadOfTheClock) {
+  // The clock stands still: every change needs a new, larger iat.
+  HolderRecord h = enroll(input());
+  auto card = registry_->issue_card(officer_, h.id);
+  ASSERT_TRUE(card) << card.error().message;
+  const std::string doc = card->card.document_number;
+  auto first = registry_->status_list();
+  ASSERT_TRUE(first);
+  bool suspended = false;
+  int accepted = 0;
+  Result<CardRecord> last = fail(Errc::internal, "no change made");
+  for (int i = 0; i < Registry::kMaxListLead + 10; ++i) {
+    last = suspended ? registry_->lift_suspension(officer_, doc, "found")
+                     : registry_->suspend_card(officer_, doc, "reported lost");
+    if (!last) break;
+    suspended = !suspended;
+    ++accepted;
+  }
+  ASSERT_FALSE(last);
+  EXPECT_EQ(last.error().code, Errc::limit) << last.error().message;
+  auto held = registry_->status_list();
+  ASSERT_TRUE(held);
+  EXPECT_EQ(held->iat, kTestNow + Registry::kMaxListLead);
+  EXPECT_EQ(accepted, static_cast<int>(held->iat - first->iat));
+  // The refused change left nothing behind.
+  auto now = registry_->get_card(officer_, doc);
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->state, suspended ? CardState::suspended : CardState::valid);
+  // Once the clock moves on, changes go through again.
+  clock_.set(kTestNow + 5);
+  auto again = suspended ? registry_->lift_suspension(officer_, doc, "found")
+                         : registry_->suspend_card(officer_, doc, "reported lost");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(registry_->status_list()->iat, held->iat + 1);
+}
+
 TEST_P(RegistryContract, VerificationAnswersCaseStatusToFieldOfficersOnly) {
   HolderRecord h = enroll(input());
   auto card = registry_->issue_card(officer_, h.id);
