@@ -88,8 +88,8 @@ TEST_P(RegistryContract, PersonalDataIsEncryptedAtRest) {
   in.contact = "Apartment 7, Lindenstrasse 19";
   HolderRecord h = enroll(in);
   ASSERT_TRUE(registry_->issue_card(officer_, h.id));
-  ASSERT_TRUE(registry_->set_case_status(officer_, h.id, CaseStatus::no_final_order,
-                                         "2025-02-01", "hearing moved to Lindenstrasse court"));
+  ASSERT_TRUE(registry_->set_case_status(officer_, h.id, CaseStatus::no_final_order, "2025-02-01",
+                                         "hearing moved to Lindenstrasse court"));
   std::string raw = env_->raw_dump();
   ASSERT_FALSE(raw.empty());
   for (const std::string& secret : {family, dob, a_number, std::string("Lindenstrasse")}) {
@@ -157,8 +157,7 @@ TEST_P(RegistryContract, ReissueInvalidatesOldCardAndBumpsVersion) {
   auto third = registry_->reissue_card(officer_, h.id, ReissueReason::data_changed);
   ASSERT_TRUE(third);
   EXPECT_EQ(third->card.card_version, 3u);
-  EXPECT_EQ(registry_->reissue_card(officer_, enroll(input("A300000000")).id,
-                                    ReissueReason::lost)
+  EXPECT_EQ(registry_->reissue_card(officer_, enroll(input("A300000000")).id, ReissueReason::lost)
                 .error()
                 .code,
             Errc::not_found);
@@ -393,12 +392,11 @@ TEST_P(RegistryContract, VerificationAnswersCaseStatusToFieldOfficersOnly) {
     if (e.action == "verify_card" || e.action == "read_case_status")
       seen.push_back(e.action + " " + e.role + " " + e.holder_id + " " + e.outcome);
   const std::string field = "field_officer " + h.id + " ok";
-  EXPECT_EQ(seen, (std::vector<std::string>{
-                      "verify_card " + field, "read_case_status " + field,
-                      "verify_card " + field, "read_case_status " + field,
-                      "verify_card checkpoint_screener " + h.id + " ok",
-                      "verify_card field_officer  ok",
-                      "verify_card administrator  denied"}));
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{
+                "verify_card " + field, "read_case_status " + field, "verify_card " + field,
+                "read_case_status " + field, "verify_card checkpoint_screener " + h.id + " ok",
+                "verify_card field_officer  ok", "verify_card administrator  denied"}));
 }
 
 TEST_P(RegistryContract, RolesLimitWhatEachSees) {
@@ -432,8 +430,7 @@ TEST_P(RegistryContract, RolesLimitWhatEachSees) {
   EXPECT_EQ(registry_->get_holder(admin_, h.id).error().code, Errc::forbidden);
   EXPECT_EQ(registry_->find_by_name(admin_, "ERIKSSON", "1974-08-12").error().code,
             Errc::forbidden);
-  EXPECT_EQ(registry_->get_card(admin_, card->card.document_number).error().code,
-            Errc::forbidden);
+  EXPECT_EQ(registry_->get_card(admin_, card->card.document_number).error().code, Errc::forbidden);
 
   // Field officers check, they do not issue.
   EXPECT_EQ(registry_->issue_card(field_, h.id).error().code, Errc::forbidden);
@@ -495,9 +492,9 @@ TEST(RegistryRoles, FollowTheDesignTable) {
   EXPECT_TRUE(allowed(R::auditor, A::read_users));
   EXPECT_FALSE(allowed(R::auditor, A::manage_users));
   EXPECT_TRUE(allowed(R::administrator, A::manage_users));
-  for (A a : {A::read_holder_name, A::read_holder_identity, A::read_a_number,
-              A::find_by_a_number, A::find_by_name, A::read_card_validity, A::read_case_status,
-              A::enroll_holder, A::issue_card})
+  for (A a : {A::read_holder_name, A::read_holder_identity, A::read_a_number, A::find_by_a_number,
+              A::find_by_name, A::read_card_validity, A::read_case_status, A::enroll_holder,
+              A::issue_card})
     EXPECT_FALSE(allowed(R::administrator, a)) << to_string(a);
 }
 
