@@ -302,29 +302,15 @@ class Store {
   // hit a constraint conflict or a serialization failure.
   template <class T>
   Result<T> in_transaction(const std::function<Result<T>(Tx&)>& body) {
-    Result<T> out = fail(Errc::internal, "transaction did not run");
-    auto r = run_transaction([&](Tx& tx) -> Result<void> {
-      out = body(tx);
-      if (!out) return std::unexpected(out.error());
-      return {};
-    });
-    if (!r) return std::unexpected(r.error());
-    return out;
+    return run_returning<T>(&Store::run_transaction, body);
   }
 
   // Runs `body`, which only reads, in one transaction that sees a single
-  // committed state. A store may run it beside writers and other readers;
-  // a write from inside it fails.
+  // committed state. A store may run it beside writers and other readers,
+  // and may refuse a write from inside it (SQLite does).
   template <class T>
   Result<T> in_read_transaction(const std::function<Result<T>(Tx&)>& body) {
-    Result<T> out = fail(Errc::internal, "transaction did not run");
-    auto r = run_read_transaction([&](Tx& tx) -> Result<void> {
-      out = body(tx);
-      if (!out) return std::unexpected(out.error());
-      return {};
-    });
-    if (!r) return std::unexpected(r.error());
-    return out;
+    return run_returning<T>(&Store::run_read_transaction, body);
   }
 
   // The number of attempts in_transaction() makes before giving up.
@@ -334,6 +320,21 @@ class Store {
   virtual Result<void> run_transaction(const std::function<Result<void>(Tx&)>& body) = 0;
   virtual Result<void> run_read_transaction(const std::function<Result<void>(Tx&)>& body) {
     return run_transaction(body);
+  }
+
+ private:
+  using Run = Result<void> (Store::*)(const std::function<Result<void>(Tx&)>&);
+  // `body`'s value out of a run that only says whether it committed.
+  template <class T>
+  Result<T> run_returning(Run run, const std::function<Result<T>(Tx&)>& body) {
+    Result<T> out = fail(Errc::internal, "transaction did not run");
+    auto r = (this->*run)([&](Tx& tx) -> Result<void> {
+      out = body(tx);
+      if (!out) return std::unexpected(out.error());
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    return out;
   }
 };
 
