@@ -48,8 +48,7 @@ Result<void> audit_admin_change(registry::Tx& tx, const registry::User& actor, A
 
 Error audit_admin_failure(registry::Store& store, const registry::User& actor, AdminAction action,
                           const Error& error, std::string detail, UnixTime at) {
-  std::string outcome = error.code == Errc::forbidden ? "denied" : to_string(error.code);
-  auto event = admin_event(actor, action, std::move(outcome), std::move(detail), at);
+  auto event = admin_event(actor, action, registry::audit_outcome(error), std::move(detail), at);
   auto r = store.in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
     if (auto a = registry::append_audit_event(tx, event); !a) return std::unexpected(a.error());
     return true;

@@ -81,6 +81,10 @@ Bytes audit_event_hash(const AuditEvent& e) {
   return Bytes(d.begin(), d.end());
 }
 
+std::string audit_outcome(const Error& error) {
+  return error.code == Errc::forbidden ? "denied" : to_string(error.code);
+}
+
 Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event) {
   std::vector<AuditEvent> one;
   one.push_back(std::move(event));

@@ -42,10 +42,6 @@ struct Note {
   std::vector<std::string> more_holders;
 };
 
-std::string outcome_of(const Error& e) {
-  return e.code == Errc::forbidden ? "denied" : to_string(e.code);
-}
-
 std::string new_record_id(Random& random) {
   Bytes b(16);
   random.fill(b);
@@ -351,7 +347,7 @@ struct RegistryOps {
   template <class T>
   Result<T> audited_failure(const User& actor, Action action, const Note& n,
                             const Error& error) const {
-    if (auto a = batcher->record(events_for(actor, action, n, outcome_of(error))); !a)
+    if (auto a = batcher->record(events_for(actor, action, n, audit_outcome(error))); !a)
       return std::unexpected(a.error());
     return std::unexpected(error);
   }

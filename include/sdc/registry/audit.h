@@ -25,6 +25,10 @@ namespace sdc::registry {
 // including prev_hash.
 Bytes audit_event_hash(const AuditEvent& event);
 
+// The outcome an audit record gives a failed call: "denied" for a refusal,
+// else the error's code ("not_found", "conflict", ...).
+std::string audit_outcome(const Error& error);
+
 // Appends `event` (seq, prev_hash and hash are filled in) after the locked
 // head, inside the caller's transaction.
 Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event);

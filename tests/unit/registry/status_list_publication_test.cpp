@@ -195,23 +195,14 @@ TEST_P(StatusListPublication, MigratedDatabasePublishesItsExistingCards) {
   auto env = make_store_env(GetParam(), why);
   ASSERT_TRUE(env) << why;
   apply_migrations_up_to(*env, GetParam(), 3);
-  env->exec("INSERT INTO holders (" + std::string(kHolderColumns) + ") VALUES ('h1', " +
-            env->blob_literal(Bytes(32, 1)) + ", " + env->blob_literal(Bytes(32, 2)) + ", " +
-            env->blob_literal(Bytes{3}) + ", " + env->blob_literal(Bytes{4}) + ", 'es', 1, 1)");
   const std::map<std::uint64_t, CardState> cards = {{5, CardState::valid},
                                                     {17, CardState::invalid},
                                                     {300, CardState::suspended},
                                                     {1000, CardState::valid}};
-  std::uint64_t version = 0;
-  for (auto [index, state] : cards) {
-    std::string doc = "D" + std::to_string(100000000 + index);
-    Bytes sealed = cipher_.seal(as_bytes(std::string_view("SDC1:NOT-A-REAL-CARD")), doc, "barcode",
-                                crypto::system_random());
-    env->exec("INSERT INTO cards (" + std::string(kCardColumns) + ") VALUES ('" + doc +
-              "', 'h1', " + std::to_string(++version) + ", " + std::to_string(index) + ", " +
-              std::to_string(static_cast<int>(state)) + ", 1, 2, " + env->blob_literal(sealed) +
-              ", 'issued', 1)");
-  }
+  insert_v3_cards(*env, cards, [&](const std::string& doc) {
+    return cipher_.seal(as_bytes(std::string_view("SDC1:NOT-A-REAL-CARD")), doc, "barcode",
+                        crypto::system_random());
+  });
   auto store = env->open();
   ASSERT_TRUE(store) << store.error().message;
   auto m = (*store)->migrate();

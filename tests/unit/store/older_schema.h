@@ -2,6 +2,8 @@
 // for tests of what a later migration does to existing data.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 
 #include "sdc/registry/schema.h"
@@ -24,6 +26,27 @@ inline void apply_migrations_up_to(StoreEnv& env, const std::string& backend, in
     for (const std::string& stmt : m.statements) env.exec(stmt);
     env.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (" +
              std::to_string(m.version) + ", 1)");
+  }
+}
+
+// Writes holder "h1" and one card of it per entry of `cards` (status index
+// -> state) straight into the tables, as a version 3 registry stored them.
+// Card versions count up from 1 in index order; the card at index i has
+// document number "D" + (100000000 + i) and the stored barcode
+// `barcode(document_number)`.
+inline void insert_v3_cards(StoreEnv& env,
+                            const std::map<std::uint64_t, registry::CardState>& cards,
+                            const std::function<Bytes(const std::string&)>& barcode) {
+  env.exec("INSERT INTO holders (" + std::string(registry::kHolderColumns) + ") VALUES ('h1', " +
+           env.blob_literal(Bytes(32, 1)) + ", " + env.blob_literal(Bytes(32, 2)) + ", " +
+           env.blob_literal(Bytes{3}) + ", " + env.blob_literal(Bytes{4}) + ", 'es', 1, 1)");
+  std::uint64_t version = 0;
+  for (auto [index, state] : cards) {
+    std::string doc = "D" + std::to_string(100000000 + index);
+    env.exec("INSERT INTO cards (" + std::string(registry::kCardColumns) + ") VALUES ('" + doc +
+             "', 'h1', " + std::to_string(++version) + ", " + std::to_string(index) + ", " +
+             std::to_string(static_cast<int>(state)) + ", 1, 2, " + env.blob_literal(barcode(doc)) +
+             ", 'issued', 1)");
   }
 }
 

@@ -105,21 +105,12 @@ TEST_P(StatusListStore, MigrationFromVersion3FillsEntriesFromTheCards) {
   auto env = make_store_env(GetParam(), why);
   ASSERT_TRUE(env) << why;
   apply_migrations_up_to(*env, GetParam(), 3);
-  env->exec("INSERT INTO holders (" + std::string(kHolderColumns) + ") VALUES ('h1', " +
-            env->blob_literal(Bytes(32, 1)) + ", " + env->blob_literal(Bytes(32, 2)) + ", " +
-            env->blob_literal(Bytes{3}) + ", " + env->blob_literal(Bytes{4}) + ", 'es', 1, 1)");
-  // Index -> state (0 valid, 1 invalid, 2 suspended), across byte edges.
-  const std::map<std::uint64_t, int> cards = {{0, 1},   {1, 2},    {2, 0},   {3, 1},
-                                              {4, 2},   {7, 1},    {8, 0},   {13, 2},
-                                              {250, 1}, {1021, 2}, {4094, 1}};
-  int version = 0;
-  for (auto [index, state] : cards) {
-    ++version;
-    env->exec("INSERT INTO cards (" + std::string(kCardColumns) + ") VALUES ('DOC" +
-              std::to_string(index) + "', 'h1', " + std::to_string(version) + ", " +
-              std::to_string(index) + ", " + std::to_string(state) + ", 1, 2, " +
-              env->blob_literal(Bytes{9}) + ", 'issued', 1)");
-  }
+  // Index -> state, across byte edges.
+  const CardState v = CardState::valid, x = CardState::invalid, z = CardState::suspended;
+  const std::map<std::uint64_t, CardState> cards = {{0, x},   {1, z},    {2, v},   {3, x},
+                                                    {4, z},   {7, x},    {8, v},   {13, z},
+                                                    {250, x}, {1021, z}, {4094, x}};
+  insert_v3_cards(*env, cards, [](const std::string&) { return Bytes{9}; });
   auto store = env->open();
   ASSERT_TRUE(store) << store.error().message;
   ASSERT_EQ(*(*store)->schema_version(), 3);
@@ -136,7 +127,7 @@ TEST_P(StatusListStore, MigrationFromVersion3FillsEntriesFromTheCards) {
   ASSERT_EQ(bits->size(), 4095u / 4 + 1);
   for (std::uint64_t i = 0; i < bits->size() * 4; ++i) {
     auto it = cards.find(i);
-    int expected = it == cards.end() ? 0 : it->second;
+    int expected = it == cards.end() ? 0 : static_cast<int>(it->second);
     EXPECT_EQ(((*bits)[i / 4] >> (2 * (i % 4))) & 3, expected) << "entry " << i;
   }
   // Migrating again changes nothing.
