@@ -27,7 +27,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
   exit 2
 fi
 all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz
-  config_fuzz audit_filter_fuzz audit_checkpoint_fuzz)
+  config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -47,6 +47,7 @@ declare -A max_len=(
   [config_fuzz]=8192         # sdcd.toml as sdcd init writes it is ~2.5 KB
   [audit_filter_fuzz]=2048   # a query string
   [audit_checkpoint_fuzz]=8192
+  [http1_fuzz]=20480         # a few requests; heads are capped at 16 KiB
 )
 
 # --- build -------------------------------------------------------------------

@@ -20,13 +20,16 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <semaphore>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "http/accounts.h"
 #include "http/admin_audit.h"
 #include "http/audit_filter.h"
+#include "http/event_server.h"
 #include "http/offices.h"
 #include "sdc/barcode.h"
 #include "sdc/bytes.h"
@@ -290,10 +293,8 @@ Result<void> check_tls_key_mode(const fs::path& key) {
   return {};
 }
 
-// Plain HTTP, or HTTPS (TLS 1.2 or newer) with the configured certificate
-// chain and key.
-Result<std::unique_ptr<httplib::Server>> make_listener(const Config& c) {
-  if (!c.tls()) return std::make_unique<httplib::Server>();
+// HTTPS (TLS 1.2 or newer) with the configured certificate chain and key.
+Result<std::unique_ptr<httplib::SSLServer>> make_tls_listener(const Config& c) {
   if (auto m = check_tls_key_mode(c.tls_key); !m) return std::unexpected(m.error());
   std::string why;
   auto setup = [&](SSL_CTX& ctx) -> bool {
@@ -320,7 +321,7 @@ Result<std::unique_ptr<httplib::Server>> make_listener(const Config& c) {
   auto server = std::make_unique<httplib::SSLServer>(setup);
   ERR_clear_error();
   if (!server->is_valid()) return fail(Errc::crypto, why.empty() ? "TLS setup failed" : why);
-  return std::unique_ptr<httplib::Server>(std::move(server));
+  return server;
 }
 
 }  // namespace
@@ -453,7 +454,8 @@ struct Server::Impl {
   std::optional<TrustStore> trust;
   std::string root_pem, signers_pem, openapi;
   std::uint64_t ttl = 3600;
-  std::unique_ptr<httplib::Server> http;  // httplib::SSLServer with TLS
+  std::unique_ptr<httplib::SSLServer> tls_http;  // HTTPS
+  std::unique_ptr<EventServer> plain_http;       // HTTP
 
   // Accounts, sessions and login throttling live in the database.
   std::unique_ptr<Accounts> accounts;
@@ -571,20 +573,86 @@ struct Server::Impl {
     };
   }
 
+  // Routes. Over HTTPS, cpp-httplib matches them; over HTTP the event
+  // listener hands every request to dispatch(): routes without parameters
+  // are found by one hash lookup, the others by their pattern.
+  struct PatternRoute {
+    std::string method;
+    std::regex pattern;
+    Plain handler;
+  };
+  std::unordered_map<std::string, Plain> exact_routes;  // "GET /healthz"
+  std::vector<PatternRoute> pattern_routes;
+
+  void add_route(const std::string& method, const std::string& route, const std::string& pattern,
+                 Plain h) {
+    auto handler = wrap(method, route, std::move(h));
+    if (tls_http) {
+      auto& s = *tls_http;
+      if (method == "GET")
+        s.Get(pattern, std::move(handler));
+      else if (method == "POST")
+        s.Post(pattern, std::move(handler));
+      else if (method == "PUT")
+        s.Put(pattern, std::move(handler));
+      else if (method == "PATCH")
+        s.Patch(pattern, std::move(handler));
+      else
+        s.Delete(pattern, std::move(handler));
+    } else if (route == pattern) {
+      exact_routes.emplace(method + " " + pattern, std::move(handler));
+    } else {
+      pattern_routes.push_back({method, std::regex(pattern), std::move(handler)});
+    }
+  }
   void get(const std::string& route, const std::string& pattern, Plain h) {
-    http->Get(pattern, wrap("GET", route, std::move(h)));
+    add_route("GET", route, pattern, std::move(h));
   }
   void post(const std::string& route, const std::string& pattern, Plain h) {
-    http->Post(pattern, wrap("POST", route, std::move(h)));
+    add_route("POST", route, pattern, std::move(h));
   }
   void put(const std::string& route, const std::string& pattern, Plain h) {
-    http->Put(pattern, wrap("PUT", route, std::move(h)));
+    add_route("PUT", route, pattern, std::move(h));
   }
   void patch(const std::string& route, const std::string& pattern, Plain h) {
-    http->Patch(pattern, wrap("PATCH", route, std::move(h)));
+    add_route("PATCH", route, pattern, std::move(h));
   }
   void del(const std::string& route, const std::string& pattern, Plain h) {
-    http->Delete(pattern, wrap("DELETE", route, std::move(h)));
+    add_route("DELETE", route, pattern, std::move(h));
+  }
+
+  void dispatch(httplib::Request& req, httplib::Response& res) {
+    std::string key;
+    key.reserve(req.method.size() + 1 + req.path.size());
+    key.append(req.method).append(" ").append(req.path);
+    if (auto it = exact_routes.find(key); it != exact_routes.end()) return it->second(req, res);
+    for (const auto& r : pattern_routes)
+      if (r.method == req.method && std::regex_match(req.path, req.matches, r.pattern))
+        return r.handler(req, res);
+    // The path is known under another method: 405 and the methods it has.
+    std::string allow;
+    for (std::string method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      bool takes = exact_routes.contains(method + " " + req.path);
+      for (const auto& r : pattern_routes)
+        takes = takes || (r.method == method && std::regex_match(req.path, r.pattern));
+      if (takes) allow += (allow.empty() ? "" : ", ") + method;
+    }
+    if (!allow.empty()) res.set_header("Allow", allow);
+    unmatched(req.method, res, allow.empty() ? 404 : 405);
+  }
+
+  // Answers a request no route takes (or the listener refused), counted and
+  // logged without its path, which may carry personal data.
+  void unmatched(const std::string& method, httplib::Response& res, int status,
+                 const std::string& detail = {}) {
+    problem(res, status,
+            !detail.empty() ? detail
+            : status == 404 ? "no such resource"
+            : status == 405 ? "this resource does not take " + method
+            : status == 413 ? "the request body is over 1 MiB"
+                            : title_for(status));
+    count(method + " (unmatched)", status);
+    if (options.log_requests) log_request(method + " (unmatched)", status, 0);
   }
 
   void routes();
@@ -1197,9 +1265,11 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   auto cfg = resolve_config(*file, options.overrides);
   if (!cfg) return std::unexpected(cfg.error());
   impl->config = *cfg;
-  auto listener = make_listener(impl->config);
-  if (!listener) return std::unexpected(listener.error());
-  impl->http = std::move(*listener);
+  if (impl->config.tls()) {
+    auto listener = make_tls_listener(impl->config);
+    if (!listener) return std::unexpected(listener.error());
+    impl->tls_http = std::move(*listener);
+  }
   auto store = open_store(impl->config, impl->paths);
   if (!store) return std::unexpected(store.error());
   impl->store = std::move(*store);
@@ -1255,53 +1325,60 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
   impl->accounts = std::make_unique<Accounts>(*impl->store, impl->clock);
   if (auto r = impl->accounts->prepare(); !r) return std::unexpected(r.error());
 
-  auto& s = *impl->http;
-  s.set_tcp_nodelay(true);
-  s.set_keep_alive_max_count(1000);
-  s.set_payload_max_length(kMaxBody);
-  const int threads = impl->config.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   Impl* self = impl.get();
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    problem(res, 500, "internal error");
-  });
-  s.set_error_handler([self](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const char* detail = res.status == 404   ? "no such resource"
-                         : res.status == 413 ? "the request body is over 1 MiB"
-                                             : title_for(res.status);
-    int status = res.status;
-    problem(res, status, detail);
-    if (status == 404 || status == 413 || status == 405) {
-      self->count(req.method + " (unmatched)", status);
-      if (self->options.log_requests)
-        std::fprintf(stderr, "sdcd: %s (unmatched) %d\n", req.method.c_str(), status);
-    }
-  });
-  // RFC 9112 section 6.3: a request with neither Content-Length nor
-  // Transfer-Encoding has an empty body. cpp-httplib would instead read a
-  // POST, PUT, PATCH or DELETE until the connection closes (and answer 400
-  // after its read timeout), so `curl -X POST .../v1/logout` or
-  // `curl -X DELETE` would hang: say the body is empty before it reads one.
-  // The request is the server's own non-const object, handed here as const.
-  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    const bool may_have_body = req.method == "POST" || req.method == "PUT" ||
-                               req.method == "PATCH" || req.method == "DELETE";
-    if (may_have_body && !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding"))
-      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
+  if (!impl->tls_http) {
+    EventServer::Options eo;
+    eo.threads = impl->config.threads;
+    eo.max_body = kMaxBody;
+    impl->plain_http = std::make_unique<EventServer>(
+        eo, [self](httplib::Request& req, httplib::Response& res) { self->dispatch(req, res); },
+        [self](int status, const std::string& message, httplib::Response& res) {
+          self->unmatched("(refused)", res, status, message);
+        });
+  } else {
+    auto& s = *impl->tls_http;
+    s.set_tcp_nodelay(true);
+    s.set_keep_alive_max_count(1000);
+    s.set_payload_max_length(kMaxBody);
+    const int threads = impl->config.threads;
+    s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    s.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                               std::exception_ptr) { problem(res, 500, "internal error"); });
+    s.set_error_handler([self](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      int status = res.status;
+      if (status == 404 || status == 413 || status == 405)
+        self->unmatched(req.method, res, status);
+      else
+        problem(res, status, title_for(status));
+    });
+    // RFC 9112 section 6.3: a request with neither Content-Length nor
+    // Transfer-Encoding has an empty body. cpp-httplib would instead read a
+    // POST, PUT, PATCH or DELETE until the connection closes (and answer 400
+    // after its read timeout), so `curl -X POST .../v1/logout` or
+    // `curl -X DELETE` would hang: say the body is empty before it reads one.
+    // The request is the server's own non-const object, handed here as const.
+    s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      const bool may_have_body = req.method == "POST" || req.method == "PUT" ||
+                                 req.method == "PATCH" || req.method == "DELETE";
+      if (may_have_body && !req.has_header("Content-Length") &&
+          !req.has_header("Transfer-Encoding"))
+        const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+  }
   impl->routes();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Result<int> Server::bind(const std::string& host, int port) {
+  if (impl_->plain_http) return impl_->plain_http->bind(host, port);
   if (port == 0) {
-    int p = impl_->http->bind_to_any_port(host);
+    int p = impl_->tls_http->bind_to_any_port(host);
     if (p <= 0) return fail(Errc::io, "cannot bind " + host);
     return p;
   }
-  if (!impl_->http->bind_to_port(host, port))
+  if (!impl_->tls_http->bind_to_port(host, port))
     return fail(Errc::io, "cannot bind " + host + ":" + std::to_string(port));
   return port;
 }
@@ -1328,7 +1405,7 @@ bool Server::run() {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) checkpoint();
   });
-  bool ok = impl_->http->listen_after_bind();
+  bool ok = impl_->plain_http ? impl_->plain_http->run() : impl_->tls_http->listen_after_bind();
   {
     std::lock_guard lock(mu);
     done = true;
@@ -1338,10 +1415,13 @@ bool Server::run() {
   return ok;
 }
 void Server::stop() {
-  impl_->http->stop();
+  if (impl_->plain_http)
+    impl_->plain_http->stop();
+  else
+    impl_->tls_http->stop();
 }
 bool Server::running() const {
-  return impl_->http->is_running();
+  return impl_->plain_http ? impl_->plain_http->running() : impl_->tls_http->is_running();
 }
 
 Result<User> Server::add_user(const std::string& username, const std::string& password, Role role) {

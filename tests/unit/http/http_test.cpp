@@ -924,6 +924,40 @@ TEST_F(HttpTest, UnknownIdsAre404) {
   EXPECT_EQ(r->status, 404);
 }
 
+TEST_F(HttpTest, AKnownPathWithAnotherMethodIs405WithTheMethodsItTakes) {
+  auto r = client().Delete("/v1/holders", auth(Role::enrollment_officer));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET, POST");
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(json::parse(r->body)["detail"], "this resource does not take DELETE");
+  auto id = client().Put("/v1/holders/0123456789abcdef0123456789abcdef",
+                         auth(Role::enrollment_officer), "{}", "application/json");
+  ASSERT_TRUE(id);
+  EXPECT_EQ(id->status, 405);
+  EXPECT_EQ(id->get_header_value("Allow"), "GET, PATCH");
+}
+
+TEST_F(HttpTest, ARequestThatIsNotHttpIsRefusedWith400) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port_));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  std::string bad = "GET /healthz HTTP/1.1\r\nHost localhost\r\n\r\n";
+  ASSERT_EQ(::send(fd, bad.data(), bad.size(), 0), static_cast<ssize_t>(bad.size()));
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    got.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  EXPECT_TRUE(got.starts_with("HTTP/1.1 400 Bad Request\r\n")) << got;
+  auto body = json::parse(got.substr(got.find("\r\n\r\n") + 4));
+  EXPECT_EQ(body["status"], 400);
+  EXPECT_EQ(body["detail"], "a header line has no colon");
+}
+
 TEST_F(HttpTest, OversizedBodyIs413) {
   std::string big(std::size_t{1} << 21, 'a');
   auto res = client().Post("/v1/holders", auth(Role::enrollment_officer), big, "application/json");

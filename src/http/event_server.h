@@ -1,0 +1,63 @@
+// The plain-HTTP listener of sdcd: one epoll instance shared by a pool of
+// threads (leader/followers). A connection is watched with EPOLLONESHOT, so
+// exactly one thread at a time owns it: that thread reads, frames the request
+// (http1.h), runs the handler, and writes the answer with one write(2),
+// then hands the connection back to epoll. An idle connection holds no
+// thread, so slow or idle clients cannot starve the pool, and a request costs
+// four system calls (epoll_wait, read, write, epoll_ctl).
+//
+// Handlers may block (a verification waits for its audit record to be
+// durable): the pool size is the number of requests served at once.
+#pragma once
+
+#include <httplib.h>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sdc/error.h"
+
+namespace sdc::http {
+
+class EventServer {
+ public:
+  // Called for every well-framed request (HEAD is handed over as GET, its
+  // answer's body dropped). The request's path is percent-decoded, its
+  // params hold the decoded query.
+  using Handler = std::function<void(httplib::Request&, httplib::Response&)>;
+  // Fills the answer to a request refused before any handler: status and
+  // what is wrong (400, 413, 431, 501, 505). The connection is closed after.
+  using Refusal = std::function<void(int status, const std::string& message, httplib::Response&)>;
+
+  struct Options {
+    int threads = 8;
+    std::size_t max_body = std::size_t{1} << 20;
+    // A connection with no complete request for this long is closed.
+    std::chrono::milliseconds idle_timeout{5000};
+    std::size_t max_connections = 4096;  // more are closed as they arrive
+  };
+
+  EventServer(Options options, Handler handler, Refusal refusal);
+  ~EventServer();
+  EventServer(const EventServer&) = delete;
+  EventServer& operator=(const EventServer&) = delete;
+
+  // Binds and listens on host:port (port 0: any free port); returns the port.
+  Result<int> bind(const std::string& host, int port);
+  // Serves on the calling thread and options.threads - 1 more until stop().
+  // Requests being handled when stop() is called are answered first.
+  // False when not bound.
+  bool run();
+  // Thread-safe; run() returns soon after.
+  void stop();
+  bool running() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sdc::http
