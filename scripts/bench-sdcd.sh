@@ -15,14 +15,18 @@
 # as the enrollment officer and issues CARDS cards to get real barcodes; then for
 # each role in ROLES logs in and runs
 #   taskset -c CLIENT_CORE wrk -t1 -cCONNECTIONS -dDURATIONs --latency
-# POSTing those barcodes in turn to /v1/verify (scripts/bench-sdcd-verify.lua); last,
-# `openssl speed -elapsed ecdsap256` (wall-clock, like requests/s) on
-# SERVER_CORE while sdcd is idle.
+# POSTing those barcodes in turn to /v1/verify (scripts/bench-sdcd-verify.lua);
+# then the same wrk on GET /healthz, the HTTP layer alone (no token, no
+# body, no store); last, `openssl speed -elapsed ecdsap256` (wall-clock, like
+# requests/s) on SERVER_CORE while sdcd is idle. From the last two it prints
+# the ceiling: the ratio a server doing nothing but HTTP and the signature
+# check would reach.
 #
 # Environment (defaults): SERVER_CORE (0), CLIENT_CORE (1), CONNECTIONS (64),
 # DURATION (20, seconds per role), ROLES ("screener field"), THREADS (sdcd
-# worker threads; CONNECTIONS, since cpp-httplib keeps a worker per open
-# keep-alive connection), PORT (18480), HOLDERS (0), DATA (a data folder to
+# worker threads, the requests served at once: CONNECTIONS, since each
+# verification waits for its audit record's group commit), PORT (18480),
+# HOLDERS (0), DATA (a data folder to
 # use and keep; default a temporary one, removed at the end), CARDS (32),
 # POSTGRES (a libpq conninfo of an empty database: use PostgreSQL),
 # JOBS (2).
@@ -147,6 +151,12 @@ for role in $roles; do
     /Socket errors:/ {sub(/^ *Socket errors: /, ""); printf "socket errors: %s", $0}' "$out")
 done
 
+# The HTTP layer alone, same server, connections and cores.
+healthz_out=$work/wrk-healthz.txt
+taskset -c "$client_core" wrk -t1 -c"$connections" -d"${duration}s" --latency "$base/healthz" |
+  tee "$healthz_out" >&2
+healthz_rps=$(awk '/^Requests\/sec:/ {print $2}' "$healthz_out")
+
 # The bare rate on the core sdcd ran on, now idle.
 speed=$(taskset -c "$server_core" openssl speed -elapsed -seconds 5 ecdsap256 2>/dev/null |
   awk '/ecdsa \(nistp256\)/ {print $NF}')
@@ -171,6 +181,11 @@ for role in $roles; do
     "${p50[$role]}" "${p99[$role]}" "$ratio" "${errors[$role]}"
 done
 echo "  audit chain head after the run: seq $audit_events"
+printf '  bare HTTP (GET /healthz, same settings): %s req/s, %.1f us each\n' "$healthz_rps" \
+  "$(echo "1000000 / $healthz_rps" | bc -l)"
+printf '  ceiling (HTTP + signature check only): %.0f req/s, ratio %.3f\n' \
+  "$(echo "1 / (1 / $speed + 1 / $healthz_rps)" | bc -l)" \
+  "$(echo "1 / (1 + $speed / $healthz_rps)" | bc -l)"
 echo
 for role in $roles; do
   ratio_ok=$(echo "${rps[$role]} / $speed >= 0.70" | bc)

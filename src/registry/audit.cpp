@@ -71,6 +71,7 @@ AuditReport broken(std::uint64_t seq, std::string problem) {
 
 Bytes audit_event_hash(const AuditEvent& e) {
   Bytes buf;
+  buf.reserve(256 + e.actor.size() + e.holder_id.size() + e.detail.size());
   put_field(buf, as_bytes("sdc-audit-v1"));
   put_u64(buf, e.seq);
   put_u64(buf, static_cast<std::uint64_t>(e.at));
@@ -94,6 +95,11 @@ Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event) {
 }
 
 Result<std::vector<AuditEvent>> append_audit_events(Tx& tx, std::vector<AuditEvent> events) {
+  if (auto r = chain_audit_events(tx, events); !r) return std::unexpected(r.error());
+  return events;
+}
+
+Result<void> chain_audit_events(Tx& tx, std::span<AuditEvent> events) {
   auto head = tx.lock_audit_head();
   if (!head) return std::unexpected(head.error());
   std::uint64_t seq = head->seq;
@@ -104,8 +110,7 @@ Result<std::vector<AuditEvent>> append_audit_events(Tx& tx, std::vector<AuditEve
     e.hash = audit_event_hash(e);
     prev = &e.hash;
   }
-  if (auto r = tx.append_audit(events); !r) return std::unexpected(r.error());
-  return events;
+  return tx.append_audit(events);
 }
 
 CheckpointKey::~CheckpointKey() {

@@ -65,21 +65,21 @@ Result<std::vector<AuditEvent>> AuditBatcher::record(std::vector<AuditEvent> eve
 std::vector<Result<std::vector<AuditEvent>>> AuditBatcher::commit(
     const std::vector<std::shared_ptr<Request>>& batch, std::size_t total) {
   ++transactions_;
+  // The requests' events are moved into one batch and handed back filled
+  // in; a retried transaction fills them in again from the new head.
   std::vector<AuditEvent> all;
   all.reserve(total);
   for (const auto& req : batch)
-    for (const AuditEvent& e : req->events) all.push_back(e);
-  // A retry starts again from the events as given.
-  auto r = store_.in_transaction<std::vector<AuditEvent>>(
-      [&](Tx& tx) { return append_audit_events(tx, all); });
+    for (AuditEvent& e : req->events) all.push_back(std::move(e));
+  auto r = store_.in_transaction<void>([&](Tx& tx) { return chain_audit_events(tx, all); });
   std::vector<Result<std::vector<AuditEvent>>> out;
   out.reserve(batch.size());
   if (!r) {
     for (std::size_t i = 0; i < batch.size(); ++i) out.emplace_back(std::unexpected(r.error()));
     return out;
   }
-  events_ += r->size();
-  auto next = std::make_move_iterator(r->begin());
+  events_ += all.size();
+  auto next = std::make_move_iterator(all.begin());
   for (const auto& req : batch) {
     auto count = static_cast<std::ptrdiff_t>(req->events.size());
     out.emplace_back(std::vector<AuditEvent>(next, next + count));

@@ -11,6 +11,7 @@
 
 #include <array>
 #include <filesystem>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ std::string audit_outcome(const Error& error);
 Result<AuditEvent> append_audit_event(Tx& tx, AuditEvent event);
 // The same for several events, chained in order, with one head update.
 Result<std::vector<AuditEvent>> append_audit_events(Tx& tx, std::vector<AuditEvent> events);
+// The same, filling in the caller's events in place. Safe to run again on
+// the same events in a retried transaction: every filled-in field is
+// computed afresh from the head.
+Result<void> chain_audit_events(Tx& tx, std::span<AuditEvent> events);
 
 // Ed25519 key for checkpoints; the secret half never goes in the database.
 class CheckpointKey {

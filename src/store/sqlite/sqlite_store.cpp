@@ -265,9 +265,10 @@ class SqliteTx final : public Tx {
   using Tx::append_audit;
   Result<void> append_audit(std::span<const AuditEvent> events) override {
     if (events.empty()) return {};
+    static const std::string insert = std::string("INSERT INTO audit_log (") + kAuditColumns +
+                                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
     for (const AuditEvent& e : events) {
-      auto s = prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
-                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      auto s = prepare(insert);
       if (!s) return std::unexpected(s.error());
       s->bind(1, e.seq).bind(2, e.at).bind(3, e.actor).bind(4, e.role).bind(5, e.action);
       s->bind(6, e.holder_id).bind(7, e.outcome).bind(8, e.detail).bind(9, e.prev_hash);
