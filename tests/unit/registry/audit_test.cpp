@@ -75,6 +75,33 @@ TEST_P(AuditChain, VerifyPassesOnUntouchedTrail) {
   for (std::size_t i = 1; i < ev.size(); ++i) EXPECT_EQ(ev[i].prev_hash, ev[i - 1].hash);
 }
 
+TEST_P(AuditChain, ABatchLargerThanOneInsertIsStoredWholeAndInOrder) {
+  std::vector<AuditEvent> batch(2345);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    batch[i].at = clock_.now();
+    batch[i].actor = "u-batch";
+    batch[i].role = "field_officer";
+    batch[i].action = "verify_card";
+    batch[i].outcome = "ok";
+    batch[i].detail = "event " + std::to_string(i);
+  }
+  auto r = store_->in_transaction<std::vector<AuditEvent>>(
+      [&](Tx& tx) { return append_audit_events(tx, batch); });
+  ASSERT_TRUE(r) << r.error().message;
+  auto stored = store_->in_transaction<std::vector<AuditEvent>>(
+      [](Tx& tx) { return tx.audit_events(11, 3000); });
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->size(), batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ((*stored)[i].seq, 11 + i);
+    EXPECT_EQ((*stored)[i].detail, "event " + std::to_string(i));
+    EXPECT_EQ((*stored)[i].hash, (*r)[i].hash);
+  }
+  AuditReport report = verify();
+  EXPECT_TRUE(report.intact) << report.problem;
+  EXPECT_EQ(report.records, 10u + batch.size());
+}
+
 TEST_P(AuditChain, DetectsAnEditedRecord) {
   env_->exec("UPDATE audit_log SET outcome = 'ok' WHERE seq = 5");  // was "denied"
   AuditReport r = verify();
