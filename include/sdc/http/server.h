@@ -1,6 +1,6 @@
-// sdcd: the registry service over HTTP (cpp-httplib; HTTPS when given a
-// certificate). The data folder holds everything the service needs but the
-// PostgreSQL database:
+// sdcd: the registry service over HTTP (src/http/event_server.h; HTTPS
+// through cpp-httplib when given a certificate). The data folder holds
+// everything the service needs but the PostgreSQL database:
 //
 //   sdcd.toml          settings (config.h); base_url is fixed here at init
 //   registry.db        SQLite database when store = "sqlite" (personal data
