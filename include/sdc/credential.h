@@ -2,10 +2,9 @@
 // COSE_Sign1 with ES256, zlib, Base45, "SDC1:" prefix.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "sdc/bytes.h"
 #include "sdc/clock.h"
@@ -26,9 +25,9 @@ struct Holder {
   std::string a_number;         // 9 digits
   std::string family_name;
   std::string given_names;
-  std::string date_of_birth;  // YYYY-MM-DD, unknown parts XX
-  std::string sex;            // F, M or X
-  std::string nationality;    // ICAO code, 1-3 letters
+  std::string date_of_birth;       // YYYY-MM-DD, unknown parts XX
+  std::string sex;                 // F, M or X
+  std::string nationality;         // ICAO code, 1-3 letters
   Bytes portrait_sha256;           // SHA-256 of the enrolled portrait file (32 bytes)
   std::optional<Bytes> thumbnail;  // grayscale JPEG, <= 500 bytes
   std::uint64_t card_version = 1;
@@ -60,14 +59,16 @@ struct Signer {
   crypto::Certificate cert;
   Bytes kid;  // cert.kid(), cached
 };
-Result<Signer> load_signer(const std::filesystem::path& key_pem, const std::filesystem::path& cert_pem);
+Result<Signer> load_signer(const std::filesystem::path& key_pem,
+                           const std::filesystem::path& cert_pem);
 
 // Validates issuer rules (field formats, validity <= 3,653 days) and
 // returns the barcode text "SDC1:" + Base45(zlib(COSE_Sign1)).
 Result<std::string> issue_barcode(const Claims& claims, const Signer& signer);
 
 // Issuer-side checks of the holder fields (the spec's "rule for issuers");
-// the message names the field and says why.
+// Errc::invalid_argument whose message has a line per bad field, each
+// naming the field and saying why ("sex: F, M or X").
 Result<void> validate_holder(const Holder& holder);
 
 // Accepts an A-number as typed in practice ("A123-456-789", "a 12345678",

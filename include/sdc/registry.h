@@ -104,7 +104,10 @@ class Registry {
   // For a role that may read case status, also answers the card holder's
   // current case status (CaseStatus::unknown, seq 0, when none was
   // recorded), audited as a read of it; for other roles, and for a card the
-  // registry does not know, nullopt. One read and one audit commit.
+  // registry does not know, nullopt. One read and one audit commit. An
+  // empty document_number records a verification that read no card (a
+  // barcode that is not a card's, or whose signature failed): audited,
+  // nothing read.
   Result<std::optional<CaseStatusEntry>> record_verification(const User& actor,
                                                              const std::string& document_number,
                                                              std::string_view outcome);

@@ -1,9 +1,11 @@
 // Issuer rules and barcode issuance.
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "sdc/cose.h"
-#include "sdc/file.h"
 #include "sdc/credential.h"
+#include "sdc/file.h"
 #include "sdc/zlib.h"
 
 namespace sdc {
@@ -12,17 +14,25 @@ namespace {
 constexpr std::string_view kDocumentAlphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
 constexpr std::size_t kMaxNameBytes = 120;
 
-Error invalid(std::string m) { return Error{Errc::invalid_argument, std::move(m)}; }
+Error invalid(std::string m) {
+  return Error{Errc::invalid_argument, std::move(m)};
+}
 
 bool all_of(std::string_view s, auto pred) {
   for (char c : s)
     if (!pred(c)) return false;
   return true;
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 
-int two_digits(std::string_view s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
+int two_digits(std::string_view s) {
+  return (s[0] - '0') * 10 + (s[1] - '0');
+}
 
 Result<void> validate_date_of_birth(std::string_view d) {
   auto bad = [&](const char* why) {
@@ -58,32 +68,35 @@ std::string date_string(UnixTime t) {
 }  // namespace
 
 Result<void> validate_holder(const Holder& h) {
-  if (h.document_number.size() != 9 ||
-      !all_of(h.document_number,
-              [](char c) { return kDocumentAlphabet.find(c) != std::string_view::npos; }))
-    return std::unexpected(invalid(
-        "document_number: 9 characters, digits and capital letters other than I, O and Q"));
+  std::vector<std::string> problems;  // every bad field, not just the first
+  if (h.document_number.size() != 9 || !all_of(h.document_number, [](char c) {
+        return kDocumentAlphabet.find(c) != std::string_view::npos;
+      }))
+    problems.push_back(
+        "document_number: 9 characters, digits and capital letters other than I, O and Q");
   if (h.a_number.size() != 9 || !all_of(h.a_number, is_digit))
-    return std::unexpected(invalid("a_number: 9 digits, without the A"));
-  if (h.family_name.empty()) return std::unexpected(invalid("family_name: must not be empty"));
-  if (h.family_name.size() > kMaxNameBytes || h.given_names.size() > kMaxNameBytes)
-    return std::unexpected(invalid("family_name/given_names: at most " +
-                                   std::to_string(kMaxNameBytes) + " bytes of UTF-8 each"));
-  if (auto d = validate_date_of_birth(h.date_of_birth); !d) return d;
-  if (h.sex != "F" && h.sex != "M" && h.sex != "X")
-    return std::unexpected(invalid("sex: F, M or X"));
+    problems.push_back("a_number: 9 digits, without the A");
+  const std::string max_name = "at most " + std::to_string(kMaxNameBytes) + " bytes of UTF-8";
+  if (h.family_name.empty())
+    problems.push_back("family_name: must not be empty");
+  else if (h.family_name.size() > kMaxNameBytes)
+    problems.push_back("family_name: " + max_name);
+  if (h.given_names.size() > kMaxNameBytes) problems.push_back("given_names: " + max_name);
+  if (auto d = validate_date_of_birth(h.date_of_birth); !d) problems.push_back(d.error().message);
+  if (h.sex != "F" && h.sex != "M" && h.sex != "X") problems.push_back("sex: F, M or X");
   if (h.nationality.empty() || h.nationality.size() > 3 || !all_of(h.nationality, is_upper))
-    return std::unexpected(invalid("nationality: an ICAO code of 1 to 3 capital letters"));
+    problems.push_back("nationality: an ICAO code of 1 to 3 capital letters");
   if (h.portrait_sha256.size() != 32)
-    return std::unexpected(invalid("portrait_sha256: 32 bytes (SHA-256 of the portrait file)"));
-  if (h.thumbnail && h.thumbnail->size() > 500)
-    return std::unexpected(invalid("thumbnail: at most 500 bytes"));
-  if (h.card_version < 1) return std::unexpected(invalid("card_version: 1 or more"));
+    problems.push_back("portrait_sha256: 32 bytes (SHA-256 of the portrait file)");
+  if (h.thumbnail && h.thumbnail->size() > 500) problems.push_back("thumbnail: at most 500 bytes");
+  if (h.card_version < 1) problems.push_back("card_version: 1 or more");
   if (h.issuing_office.empty() || h.issuing_office.size() > 8 ||
       !all_of(h.issuing_office, [](char c) { return is_upper(c) || is_digit(c) || c == '-'; }))
-    return std::unexpected(
-        invalid("issuing_office: 1 to 8 characters, capital letters, digits or '-'"));
-  return {};
+    problems.push_back("issuing_office: 1 to 8 characters, capital letters, digits or '-'");
+  if (problems.empty()) return {};
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return std::unexpected(invalid(std::move(message)));
 }
 
 Result<std::string> issue_barcode(const Claims& c, const Signer& signer) {
@@ -134,7 +147,8 @@ Result<std::string> normalize_a_number(std::string_view typed) {
   if (i < typed.size() && (typed[i] == 'A' || typed[i] == 'a')) ++i;
   for (; i < typed.size(); ++i) {
     char c = typed[i];
-    if (is_digit(c)) digits.push_back(c);
+    if (is_digit(c))
+      digits.push_back(c);
     else if (c != ' ' && c != '-')
       return fail(Errc::invalid_argument,
                   "a_number: only digits, with an optional leading A, spaces and dashes");
@@ -145,7 +159,9 @@ Result<std::string> normalize_a_number(std::string_view typed) {
   return digits;
 }
 
-std::string printed_expiry_date(UnixTime exp) { return date_string(exp - 86400); }
+std::string printed_expiry_date(UnixTime exp) {
+  return date_string(exp - 86400);
+}
 
 UnixTime expiry_for(UnixTime iat, int days) {
   UnixTime day = (iat >= 0 ? iat / 86400 : (iat - 86399) / 86400);
@@ -179,16 +195,11 @@ Result<MrzLines> card_mrz(const Claims& c) {
 
 nlohmann::json holder_to_json(const Holder& h) {
   nlohmann::json j = {
-      {"document_number", h.document_number},
-      {"a_number", h.a_number},
-      {"family_name", h.family_name},
-      {"given_names", h.given_names},
-      {"date_of_birth", h.date_of_birth},
-      {"sex", h.sex},
-      {"nationality", h.nationality},
-      {"portrait_sha256", hex_encode(h.portrait_sha256)},
-      {"card_version", h.card_version},
-      {"issuing_office", h.issuing_office},
+      {"document_number", h.document_number}, {"a_number", h.a_number},
+      {"family_name", h.family_name},         {"given_names", h.given_names},
+      {"date_of_birth", h.date_of_birth},     {"sex", h.sex},
+      {"nationality", h.nationality},         {"portrait_sha256", hex_encode(h.portrait_sha256)},
+      {"card_version", h.card_version},       {"issuing_office", h.issuing_office},
   };
   if (h.thumbnail) j["thumbnail"] = base64_encode(*h.thumbnail);
   return j;
@@ -216,7 +227,8 @@ Result<Holder> holder_from_json(const nlohmann::json& j) {
       if (required) return fail(Errc::invalid_argument, std::string(name) + ": missing");
       return {};
     }
-    if (!it->is_string()) return fail(Errc::invalid_argument, std::string(name) + ": expected a string");
+    if (!it->is_string())
+      return fail(Errc::invalid_argument, std::string(name) + ": expected a string");
     out = it->get<std::string>();
     return {};
   };

@@ -43,15 +43,16 @@ bool printable(const std::string& s) {
 }  // namespace
 
 Result<void> check_office(const OfficeInput& in) {
+  std::string problems;  // a line per bad field
+  auto add = [&](const char* p) { problems += (problems.empty() ? "" : "\n") + std::string(p); };
   if (in.name.empty() || in.name.size() > 200 || !printable(in.name))
-    return fail(Errc::invalid_argument, "name: 1 to 200 printable characters");
+    add("name: 1 to 200 printable characters");
   if (in.address.size() > 500 || !printable(in.address))
-    return fail(Errc::invalid_argument, "address: up to 500 printable characters");
+    add("address: up to 500 printable characters");
   if (!known_time_zone(in.time_zone))
-    return fail(Errc::invalid_argument,
-                "time_zone: not a known IANA time zone name (e.g. America/Chicago)");
-  if (!valid_phone(in.phone))
-    return fail(Errc::invalid_argument, "phone: up to 40 digits, spaces and + - ( ) .");
+    add("time_zone: not a known IANA time zone name (e.g. America/Chicago)");
+  if (!valid_phone(in.phone)) add("phone: up to 40 digits, spaces and + - ( ) .");
+  if (!problems.empty()) return fail(Errc::invalid_argument, problems);
   return {};
 }
 

@@ -19,7 +19,7 @@ struct OfficeInput {
   std::string phone;      // up to 40 characters: digits, spaces, + - ( ) .
 };
 
-// Errc::invalid_argument naming the field ("time_zone: ...") or nothing.
+// Errc::invalid_argument with a line per bad field ("time_zone: ...").
 Result<void> check_office(const OfficeInput& in);
 
 // Checks and stores a new office with a random id. Errc::conflict when the

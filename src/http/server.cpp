@@ -143,9 +143,20 @@ void error_response(httplib::Response& res, const Error& e) {
   switch (e.code) {
     case Errc::invalid_argument:
     case Errc::parse: {
-      auto fe = field_error(e.message);
-      if (fe.field.empty()) return problem(res, 400, e.message);
-      return problem(res, 400, e.message, {fe});
+      // A line per bad field (validate_holder, check_office): an entry each
+      // in "errors", and all of them in the detail.
+      std::vector<FieldError> fields;
+      std::string detail;
+      std::string_view rest = e.message;
+      while (!rest.empty()) {
+        auto nl = rest.find('\n');
+        std::string line(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        if (line.empty()) continue;
+        detail += (detail.empty() ? "" : "; ") + line;
+        if (auto fe = field_error(line); !fe.field.empty()) fields.push_back(std::move(fe));
+      }
+      return problem(res, 400, detail, std::move(fields));
     }
     case Errc::not_found:
       return problem(res, 404, "not found");
@@ -384,8 +395,9 @@ Result<InitResult> init_folder(const InitOptions& o, const Config& config, const
                   "another sdcd, copy the data folder of the sdcd that created it (its keys "
                   "seal the data); to start afresh, give an empty database");
   }
-  if (auto r = (*store)->migrate(); !r) return std::unexpected(r.error());
-
+  // Keys and files first: what fails most often here (a --pki folder that
+  // is not one) fails before the database is touched. The folder is removed
+  // on failure; a migrated database is not.
   SystemClock clock;
   PkiOptions po;
   po.settings.status_uri = config.status_uri();
@@ -403,6 +415,7 @@ Result<InitResult> init_folder(const InitOptions& o, const Config& config, const
   if (!ck) return std::unexpected(ck.error());
   if (auto r = ck->save(p.checkpoint_key()); !r) return std::unexpected(r.error());
 
+  if (auto r = (*store)->migrate(); !r) return std::unexpected(r.error());
   // The first administrator: an account in the database (schema v2).
   InitResult out;
   out.admin_password = random_password();
@@ -780,12 +793,14 @@ void Server::Impl::verify(const httplib::Request& req, httplib::Response& res, c
     out["holder"] = hj;
     out["issued_at"] = format_time(v.claims->iat);
     out["expires_at"] = format_time(v.claims->exp);
-    // Online extras, audited by the registry. Nothing is answered unless
-    // the verification's audit record is durable.
-    auto online = reg->record_verification(user, h.document_number, result);
-    if (!online) return error_response(res, online.error());
-    if (*online) out["case_status"] = case_json(**online);
   }
+  // Every verification is audited, a forged or unreadable card's too, with
+  // the online extras for a card the registry knows. Nothing is answered
+  // unless the verification's audit record is durable.
+  auto online =
+      reg->record_verification(user, v.claims ? v.claims->holder.document_number : "", result);
+  if (!online) return error_response(res, online.error());
+  if (*online) out["case_status"] = case_json(**online);
   send_json(res, 200, out);
 }
 

@@ -57,11 +57,14 @@ bool valid_date(std::string_view d) {
   return m >= 1 && m <= 12 && day >= 1 && day <= 31;
 }
 
+// Every bad field, a line each (validate_holder's form).
 Result<HolderRecord> record_from_input(const HolderInput& in, const IssuerSettings& settings) {
+  std::string problems;
+  auto add = [&](const std::string& p) { problems += (problems.empty() ? "" : "\n") + p; };
   auto a = normalize_a_number(in.a_number);
-  if (!a) return std::unexpected(a.error());
+  if (!a) add(a.error().message);
   HolderRecord r;
-  r.a_number = *a;
+  r.a_number = a ? *a : std::string();
   r.family_name = in.family_name;
   r.given_names = in.given_names;
   r.date_of_birth = in.date_of_birth;
@@ -70,11 +73,11 @@ Result<HolderRecord> record_from_input(const HolderInput& in, const IssuerSettin
   r.portrait = in.portrait;
   r.contact = in.contact;
   r.language = in.language;
-  if (r.portrait.empty()) return fail(Errc::invalid_argument, "portrait: required");
+  if (r.portrait.empty()) add("portrait: required");
   // The card's own rules, so that every enrolled holder can be issued a card.
   Holder h;
   h.document_number = kPlaceholderDocument;
-  h.a_number = r.a_number;
+  h.a_number = a ? *a : std::string(9, '0');  // its own problem is said above
   h.family_name = r.family_name;
   h.given_names = r.given_names;
   h.date_of_birth = r.date_of_birth;
@@ -82,7 +85,8 @@ Result<HolderRecord> record_from_input(const HolderInput& in, const IssuerSettin
   h.nationality = r.nationality;
   h.portrait_sha256 = Bytes(32, 0);
   h.issuing_office = settings.office;
-  if (auto v = validate_holder(h); !v) return std::unexpected(v.error());
+  if (auto v = validate_holder(h); !v) add(v.error().message);
+  if (!problems.empty()) return fail(Errc::invalid_argument, problems);
   return r;
 }
 
@@ -662,7 +666,9 @@ Result<std::optional<CaseStatusEntry>> Registry::record_verification(
     const User& actor, const std::string& document_number, std::string_view outcome) {
   using Answer = std::optional<CaseStatusEntry>;
   RegistryOps ops{o_, batcher_.get()};
-  Note note{"", "card " + document_number + "; result " + std::string(outcome)};
+  Note note{"",
+            (document_number.empty() ? std::string("no card read") : "card " + document_number) +
+                "; result " + std::string(outcome)};
   if (!allowed(actor.role, Action::verify_card))
     return ops.refused<Answer>(actor, Action::verify_card, note);
   const bool with_status = allowed(actor.role, Action::read_case_status);
@@ -672,6 +678,7 @@ Result<std::optional<CaseStatusEntry>> Registry::record_verification(
   };
   std::optional<std::string> known = card_holders_->find(document_number);
   auto look_up = [&]() -> Result<Seen> {
+    if (document_number.empty()) return Seen{};                    // no card to read
     if (known && !with_status) return Seen{*known, std::nullopt};  // nothing to read
     return o_.store->in_read_transaction<Seen>([&](Tx& tx) -> Result<Seen> {
       Seen s;

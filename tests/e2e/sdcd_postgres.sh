@@ -65,6 +65,16 @@ b="http://127.0.0.1:$port_b"
 data="$work/data"
 
 # 1. init on PostgreSQL: the database is migrated, the folder keeps the keys.
+#    A failed init (a --pki folder that is not one) leaves the database as it
+#    found it, so the next init on it goes through.
+mkdir -p "$work/not-pki"
+rc=0
+"$sdcd" init --data "$work/failed" --store postgres --postgres "$pg" --pki "$work/not-pki" \
+  2> "$work/init0.err" || rc=$?
+check "init with a --pki folder that is not one fails" "[ $rc != 0 ]"
+check "and leaves no folder" "[ ! -e $work/failed ]"
+tables=$(psql "$pg" -tAc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'" 2> /dev/null || echo "?")
+check "and leaves the database empty" "[ '$tables' = 0 ]"
 "$sdcd" init --data "$data" --store postgres --postgres "$pg" --base-url "$a" 2> "$work/init.err" ||
   { cat "$work/init.err"; echo "FAIL sdcd init --store postgres"; exit 1; }
 password=$(sed -n 's/^password (shown once): //p' "$work/init.err")

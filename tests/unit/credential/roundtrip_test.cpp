@@ -16,7 +16,8 @@ using testing::SeededRandom;
 using testing::TestIssuer;
 
 StatusListCache list_with(const TestIssuer& issuer, std::uint64_t index, std::uint8_t value,
-                          std::string uri = std::string(kDefaultStatusUri), UnixTime iat = kTestNow) {
+                          std::string uri = std::string(kDefaultStatusUri),
+                          UnixTime iat = kTestNow) {
   auto list = *StatusList::create(4096);
   list.set(index, value);
   auto token = *build_status_list_token(list, {uri, iat, iat + 86400, 3600}, issuer.signer);
@@ -52,9 +53,10 @@ TEST(RoundTrip, ManyGeneratedHoldersIncludingUnicodeLongAndUnknownDates) {
   auto issuer = TestIssuer::make();
   SeededRandom random(42);
   const std::vector<std::string> families = {
-      "ERIKSSON", "NGUYỄN", "Ó'BRIAIN-ÅSTRÖM", "ДОСТОЕВСКИЙ", "ΠΑΠΑΔΟΠΟΥΛΟΣ", "GARCÍA MÁRQUEZ",
-      std::string(120, 'W')};
-  const std::vector<std::string> givens = {"", "ANNA MARIA", "JOSÉ", "ŁUKASZ", std::string(120, 'Z')};
+      "ERIKSSON",     "NGUYỄN",         "Ó'BRIAIN-ÅSTRÖM",    "ДОСТОЕВСКИЙ",
+      "ΠΑΠΑΔΟΠΟΥΛΟΣ", "GARCÍA MÁRQUEZ", std::string(120, 'W')};
+  const std::vector<std::string> givens = {"", "ANNA MARIA", "JOSÉ", "ŁUKASZ",
+                                           std::string(120, 'Z')};
   const std::vector<std::string> dobs = {"1974-08-12", "1990-XX-XX", "2001-02-XX", "2000-02-29"};
   const std::vector<std::string> sexes = {"F", "M", "X"};
   int n = 0;
@@ -106,25 +108,29 @@ TEST(RoundTrip, ResultsFollowTheSpecOrder) {
   auto barcode = *issue_barcode(c, issuer.signer);
   EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.iat - 301).result,
             VerifyResult::not_yet_valid);
-  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.iat - 299).result, VerifyResult::valid);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.iat - 299).result,
+            VerifyResult::valid);
   EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.exp).result, VerifyResult::expired);
   EXPECT_EQ(verify_barcode(barcode, issuer.trust, nullptr, c.exp - 1).result, VerifyResult::valid);
   auto revoked = list_with(issuer, c.status_index, 1, c.status_uri);
-  EXPECT_EQ(verify_barcode(barcode, issuer.trust, &revoked, kTestNow).result, VerifyResult::revoked);
+  EXPECT_EQ(verify_barcode(barcode, issuer.trust, &revoked, kTestNow).result,
+            VerifyResult::revoked);
   auto suspended = list_with(issuer, c.status_index, 2, c.status_uri);
   Verification s = verify_barcode(barcode, issuer.trust, &suspended, kTestNow);
   EXPECT_EQ(s.result, VerifyResult::suspended);
   EXPECT_EQ(s.status.validity, Validity::suspended);
   EXPECT_EQ(verify_barcode("SDC2:" + barcode.substr(5), issuer.trust, nullptr, kTestNow).result,
             VerifyResult::not_sdc);
-  EXPECT_EQ(verify_barcode("SDC1:", issuer.trust, nullptr, kTestNow).result, VerifyResult::malformed);
+  EXPECT_EQ(verify_barcode("SDC1:", issuer.trust, nullptr, kTestNow).result,
+            VerifyResult::malformed);
 }
 
 TEST(RoundTrip, AnotherIssuersCardIsUnknownSigner) {
   auto a = TestIssuer::make();
   auto b = TestIssuer::make();
   auto barcode = *issue_barcode(sample_claims(), a.signer);
-  EXPECT_EQ(verify_barcode(barcode, b.trust, nullptr, kTestNow).result, VerifyResult::unknown_signer);
+  EXPECT_EQ(verify_barcode(barcode, b.trust, nullptr, kTestNow).result,
+            VerifyResult::unknown_signer);
 }
 
 TEST(Issuer, RefusesInvalidHolderFields) {
@@ -146,6 +152,20 @@ TEST(Issuer, RefusesInvalidHolderFields) {
   check([](Claims& c) { c.holder.thumbnail = Bytes(501); }, "thumbnail");
   check([](Claims& c) { c.holder.issuing_office = "TOOLONGCODE"; }, "issuing_office");
   check([](Claims& c) { c.exp = c.iat + kMaxCardValidity + 1; }, "3,653");
+}
+
+TEST(Issuer, NamesEveryInvalidHolderFieldALineEach) {
+  Holder h = testing::sample_holder();
+  h.given_names = std::string(121, 'X');
+  h.sex = "Q";
+  h.nationality = "usa";
+  auto r = validate_holder(h);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_EQ(r.error().message,
+            "given_names: at most 120 bytes of UTF-8\nsex: F, M or X\n"
+            "nationality: an ICAO code of 1 to 3 capital letters");
+  EXPECT_TRUE(validate_holder(testing::sample_holder()));
 }
 
 TEST(Issuer, DocumentNumbersUseTheAlphabetAndDiffer) {

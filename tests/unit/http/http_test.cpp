@@ -360,6 +360,29 @@ TEST_F(HttpTest, AuditorsPageThroughAHoldersTrail) {
   for (const auto& e : events) EXPECT_EQ(e["user"], user);
 }
 
+TEST_F(HttpTest, AVerificationThatReadNoCardIsAuditedToo) {
+  std::vector<std::string> results;
+  for (const char* barcode : {"SDC1:NOT-A-CARD", "hello"}) {
+    auto r = post(Role::checkpoint_screener, "/v1/verify", {{"barcode", barcode}});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    results.push_back(json::parse(r->body)["result"]);
+    EXPECT_NE(results.back(), "VALID");
+  }
+  auto trail = get(Role::auditor, "/v1/audit?limit=2");  // newest first
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->status, 200) << trail->body;
+  auto events = json::parse(trail->body)["events"];
+  ASSERT_EQ(events.size(), 2u) << events.dump(1);
+  for (int i : {0, 1}) {
+    EXPECT_EQ(events[i]["action"], "verify_card");
+    EXPECT_EQ(events[i]["role"], "checkpoint_screener");
+    EXPECT_EQ(events[i]["holder_id"], "");
+    EXPECT_EQ(events[i]["outcome"], "ok");
+    EXPECT_EQ(events[i]["detail"], "no card read; result " + results[1 - i]);
+  }
+}
+
 TEST_F(HttpTest, AuditQueryParametersAreChecked) {
   const std::pair<const char*, const char*> cases[] = {
       {"holder=xyz", "holder"},
@@ -910,6 +933,36 @@ TEST_F(HttpTest, InvalidEnrollmentNamesTheField) {
     ASSERT_TRUE(j.contains("errors")) << res->body;
     EXPECT_EQ(j["errors"][0]["field"], field) << res->body;
   }
+}
+
+TEST_F(HttpTest, EveryBadFieldOfAnEnrollmentIsNamedAtOnce) {
+  auto body = holder_body(fresh_a_number());
+  body["a_number"] = "12";
+  body["date_of_birth"] = "1974-13-45";
+  body["sex"] = "Q";
+  body["nationality"] = "123";
+  auto res = post(Role::enrollment_officer, "/v1/holders", body);
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 400) << res->body;
+  auto j = json::parse(res->body);
+  std::vector<std::string> fields;
+  for (const auto& e : j["errors"]) {
+    fields.push_back(e["field"]);
+    EXPECT_FALSE(e["message"].get<std::string>().empty());
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"a_number", "date_of_birth", "sex", "nationality"}));
+  EXPECT_EQ(j["detail"],
+            "a_number: 9 digits (or the old 8-digit form); date_of_birth '1974-13-45': no such "
+            "month; sex: F, M or X; nationality: an ICAO code of 1 to 3 capital letters");
+  auto office =
+      post(Role::administrator, "/v1/offices",
+           {{"name", ""}, {"address", "x"}, {"time_zone", "Mars/Base"}, {"phone", "call me"}});
+  ASSERT_TRUE(office);
+  ASSERT_EQ(office->status, 400) << office->body;
+  std::vector<std::string> office_fields;
+  const json office_problem = json::parse(office->body);
+  for (const auto& e : office_problem["errors"]) office_fields.push_back(e["field"]);
+  EXPECT_EQ(office_fields, (std::vector<std::string>{"name", "time_zone", "phone"}));
 }
 
 TEST_F(HttpTest, UnknownIdsAre404) {

@@ -382,6 +382,11 @@ TEST_P(RegistryContract, VerificationAnswersCaseStatusToFieldOfficersOnly) {
   auto unknown = registry_->record_verification(field_, "NOSUCHDOC", "BAD_SIGNATURE");
   ASSERT_TRUE(unknown);
   EXPECT_FALSE(*unknown);
+  // A barcode that gave no card (forged, unreadable): recorded, nothing read
+  // or shown, even to a field officer.
+  auto forged = registry_->record_verification(field_, "", "BAD_SIGNATURE");
+  ASSERT_TRUE(forged);
+  EXPECT_FALSE(*forged);
   // Administrators do not verify cards; the refusal is recorded.
   EXPECT_EQ(registry_->record_verification(admin_, doc, "VALID").error().code, Errc::forbidden);
 
@@ -396,7 +401,14 @@ TEST_P(RegistryContract, VerificationAnswersCaseStatusToFieldOfficersOnly) {
             (std::vector<std::string>{
                 "verify_card " + field, "read_case_status " + field, "verify_card " + field,
                 "read_case_status " + field, "verify_card checkpoint_screener " + h.id + " ok",
-                "verify_card field_officer  ok", "verify_card administrator  denied"}));
+                "verify_card field_officer  ok", "verify_card field_officer  ok",
+                "verify_card administrator  denied"}));
+  std::vector<std::string> details;
+  for (const AuditEvent& e : *trail)
+    if (e.action == "verify_card" && e.holder_id.empty() && e.outcome == "ok")
+      details.push_back(e.detail);
+  EXPECT_EQ(details, (std::vector<std::string>{"card NOSUCHDOC; result BAD_SIGNATURE",
+                                               "no card read; result BAD_SIGNATURE"}));
 }
 
 TEST_P(RegistryContract, RolesLimitWhatEachSees) {
