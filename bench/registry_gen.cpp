@@ -28,6 +28,7 @@
 
 #include "registry_folder.h"
 #include "sdc/crypto.h"
+#include "sdc/http/server.h"
 #include "sdc/portrait.h"
 
 namespace {
@@ -298,6 +299,33 @@ int run(const std::string& dir, const std::string& postgres, std::uint64_t holde
   return 0;
 }
 
+// The demo logins of `sdcd demo` that scripts/bench-sdcd.sh signs in with,
+// added through the server as `sdcd demo` adds them (a login already there
+// is kept).
+int add_bench_users(const std::string& dir) {
+  http::ServeOptions so;
+  so.data_dir = dir;
+  so.log_requests = false;
+  auto server = http::Server::open(so);
+  if (!server) {
+    std::fprintf(stderr, "sdc_registry_gen: %s\n", server.error().message.c_str());
+    return 1;
+  }
+  const std::pair<const char*, registry::Role> users[] = {
+      {"officer", registry::Role::enrollment_officer},
+      {"field", registry::Role::field_officer},
+      {"screener", registry::Role::checkpoint_screener}};
+  for (const auto& [name, role] : users) {
+    auto made = (*server)->add_user(name, std::string("demo-") + name + "-pass", role);
+    if (!made && made.error().code != Errc::conflict) {
+      std::fprintf(stderr, "sdc_registry_gen: %s: %s\n", name, made.error().message.c_str());
+      return 1;
+    }
+    std::printf("%s: %s\n", name, made ? "added" : "already there");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -312,6 +340,11 @@ int main(int argc, char** argv) {
   app.add_option("--portrait", portrait, "portrait file (default: the specimen silhouette)");
   app.add_option("--postgres", postgres,
                  "libpq conninfo: write there instead of the folder's registry.db");
+  bool users_only = false;
+  app.add_flag("--bench-users", users_only,
+               "only add the logins scripts/bench-sdcd.sh uses (officer, field, screener with "
+               "the demo passwords) to the folder, e.g. one filled earlier; no holders");
   CLI11_PARSE(app, argc, argv);
+  if (users_only) return add_bench_users(dir);
   return run(dir, postgres, holders, batch, threads, portrait);
 }

@@ -29,6 +29,10 @@
 # HOLDERS (0), DATA (a data folder to
 # use and keep; default a temporary one, removed at the end), CARDS (32),
 # POSTGRES (a libpq conninfo of an empty database: use PostgreSQL),
+# HOLDER (the A-number of the holder the cards are issued to: A201-555-001,
+# a demo specimen; for a folder of generated holders without demo data, one
+# of theirs, e.g. A300000000, after `sdc_registry_gen --data DIR
+# --bench-users` has added the logins),
 # JOBS (2).
 # Exits 0 whether or not a goal is met; the summary's last lines say which.
 set -euo pipefail
@@ -42,6 +46,7 @@ duration=${DURATION:-20}
 roles=${ROLES:-screener field}
 threads=${THREADS:-$connections}
 port=${PORT:-18480}
+holder_a_number=${HOLDER:-A201-555-001}
 holders=${HOLDERS:-0}
 cards=${CARDS:-32}
 # POSTGRES=CONNINFO: the demo folder's store is that (empty) PostgreSQL
@@ -110,7 +115,7 @@ login() {
 }
 
 officer=$(login officer)
-holder=$(curl -fsS -H "Authorization: Bearer $officer" "$base/v1/holders?a_number=A201-555-001" |
+holder=$(curl -fsS -H "Authorization: Bearer $officer" "$base/v1/holders?a_number=$holder_a_number" |
   jq -r '.holders[0].id')
 [[ -n $holder && $holder != null ]] || { echo "bench-sdcd: specimen holder not found" >&2; exit 1; }
 # CARDS cards, issued one after another to a specimen holder (each with its
@@ -171,7 +176,8 @@ fi
 echo
 echo "sdcd verify over HTTP, $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  sdcd serve --threads $threads on core $server_core; wrk -t1 -c$connections -d${duration}s on core $client_core"
-echo "  store: $store_name, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders + demo; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
+demo_note=$([[ $holder_a_number == A201-555-001 ]] && echo " + demo" || true)
+echo "  store: $store_name, $(jq -r .holders "$data/generated.json" 2>/dev/null || echo 0) generated holders$demo_note; validity list $(awk -F'= *' '/^status_list_size/ {print $2}' "$data/sdcd.toml") entries"
 echo "  card issuance over HTTP (POST /v1/holders/{id}/cards), mean of $cards: ${issue_seconds} s"
 echo "  requests rotate over those $cards barcodes"
 printf '  bare ECDSA P-256 verify (openssl speed -elapsed, core %s): %s /s\n' "$server_core" "$speed"
