@@ -46,6 +46,8 @@ struct Conn {
   bool more = false;  // complete requests may wait in `in`
   std::atomic<bool> busy{false};
   std::atomic<std::int64_t> last_active{0};
+  std::atomic<std::int64_t> request_started{0};  // first byte of the pending request; 0: none
+  std::size_t counted = 0;                       // bytes of `in` counted in Impl::buffered
 };
 
 // Tags for the two non-connection entries in the epoll set.
@@ -91,6 +93,32 @@ struct EventServer::Impl {
 
   std::mutex conns_mu;  // the map; a connection's fd is closed only under it
   std::unordered_map<int, std::unique_ptr<Conn>> conns;
+  std::atomic<std::size_t> buffered{0};      // sum of every connection's `counted`
+  std::atomic<bool> listener_paused{false};  // out of descriptors: the reaper re-arms
+
+  // Brings c.counted (and the total) to the size of c.in. False, changing
+  // nothing, when growing would pass options.max_buffered.
+  bool account(Conn& c) {
+    const std::size_t now = c.in.size();
+    if (now > c.counted) {
+      const std::size_t more = now - c.counted;
+      if (buffered.fetch_add(more) + more > options.max_buffered) {
+        buffered -= more;
+        return false;
+      }
+    } else {
+      buffered -= c.counted - now;
+    }
+    c.counted = now;
+    return true;
+  }
+
+  void arm_listener() {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLONESHOT;
+    ev.data.ptr = &listen_tag;
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
+  }
 
   bool arm(Conn& c, std::uint32_t events) {
     epoll_event ev{};
@@ -100,6 +128,7 @@ struct EventServer::Impl {
   }
 
   void close_conn(Conn& c) {
+    buffered -= c.counted;
     std::lock_guard lock(conns_mu);
     ::close(c.fd);
     conns.erase(c.fd);  // destroys c
@@ -110,7 +139,14 @@ struct EventServer::Impl {
       int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd < 0) {
         if (errno == EINTR || errno == ECONNABORTED) continue;
-        break;  // EAGAIN, or out of descriptors: try again on the next event
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+          // Out of descriptors or memory: the pending connection stays
+          // queued and would wake the listener again at once. Pause it; the
+          // reaper re-arms it within 250 ms.
+          listener_paused = true;
+          return;
+        }
+        break;
       }
       int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -131,10 +167,7 @@ struct EventServer::Impl {
       ev.data.ptr = c;
       if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, fd, &ev) != 0) close_conn(*c);
     }
-    epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLONESHOT;
-    ev.data.ptr = &listen_tag;
-    ::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, listen_fd, &ev);
+    arm_listener();
   }
 
   // Writes what is pending. False: the connection is broken.
@@ -160,6 +193,8 @@ struct EventServer::Impl {
     append_response(c.out, res, false, true);
     c.close_after = true;
     c.in.clear();
+    account(c);
+    c.request_started = 0;
   }
 
   // Answers the complete requests in c.in, until the answers waiting to be
@@ -193,6 +228,8 @@ struct EventServer::Impl {
         req.headers.emplace(std::move(name), std::move(value));
       req.body.assign(c.in, parsed.head_size, head.content_length);
       c.in.erase(0, parsed.head_size + head.content_length);
+      account(c);
+      c.request_started = c.in.empty() ? 0 : now_ms();
       c.continue_sent = false;
       httplib::Response res;
       try {
@@ -244,7 +281,12 @@ struct EventServer::Impl {
         if (c.drained > kMaxDrain) return close_conn(c);
         continue;
       }
+      if (c.in.empty()) c.request_started = now_ms();
       c.in.append(buf.data(), static_cast<std::size_t>(n));
+      if (!account(c)) {
+        refuse(c, 503, "the server holds too many unfinished requests; try again shortly");
+        continue;
+      }
       handle_requests(c);
     }
     c.busy = false;
@@ -271,10 +313,17 @@ struct EventServer::Impl {
   void reap(std::mutex& mu, std::condition_variable& cv) {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping.load(); })) {
-      auto limit = now_ms() - options.idle_timeout.count();
+      const auto now = now_ms();
+      const auto idle_limit = now - options.idle_timeout.count();
+      const auto request_limit = now - options.request_timeout.count();
+      if (listener_paused.exchange(false)) arm_listener();
       std::lock_guard conns_lock(conns_mu);
-      for (auto& [fd, c] : conns)
-        if (!c->busy && c->last_active < limit) ::shutdown(fd, SHUT_RDWR);
+      for (auto& [fd, c] : conns) {
+        if (c->busy) continue;
+        const auto started = c->request_started.load();
+        if (c->last_active < idle_limit || (started != 0 && started < request_limit))
+          ::shutdown(fd, SHUT_RDWR);
+      }
     }
   }
 

@@ -8,6 +8,15 @@
 //
 // Handlers may block (a verification waits for its audit record to be
 // durable): the pool size is the number of requests served at once.
+//
+// Limits (tests: event_server_test.cpp, http1_test.cpp): request
+// framing (http1.h: head 16 KiB, body max_body); connections
+// (max_connections); the bytes of unfinished requests held for all
+// connections (max_buffered, else 503); time (idle_timeout between bytes,
+// request_timeout for a whole request); answers waiting for a slow reader
+// (1 MiB a connection before its next pipelined request is answered); and
+// when accept() runs out of descriptors the listener pauses for 250 ms
+// instead of spinning.
 #pragma once
 
 #include <httplib.h>
@@ -29,15 +38,23 @@ class EventServer {
   // params hold the decoded query.
   using Handler = std::function<void(httplib::Request&, httplib::Response&)>;
   // Fills the answer to a request refused before any handler: status and
-  // what is wrong (400, 413, 431, 501, 505). The connection is closed after.
+  // what is wrong (400, 413, 417, 431, 501, 503, 505). The connection is
+  // closed after.
   using Refusal = std::function<void(int status, const std::string& message, httplib::Response&)>;
 
   struct Options {
     int threads = 8;
     std::size_t max_body = std::size_t{1} << 20;
-    // A connection with no complete request for this long is closed.
+    // A connection that sends nothing for this long is closed.
     std::chrono::milliseconds idle_timeout{5000};
+    // A request must arrive whole within this long of its first byte, however
+    // slowly it trickles in; else the connection is closed.
+    std::chrono::milliseconds request_timeout{30000};
     std::size_t max_connections = 4096;  // more are closed as they arrive
+    // Bytes of unanswered requests held for all connections together. A
+    // request that would go over is refused with 503 (and the connection
+    // closed), so that many slow uploads cannot exhaust memory.
+    std::size_t max_buffered = std::size_t{256} << 20;
   };
 
   EventServer(Options options, Handler handler, Refusal refusal);

@@ -207,6 +207,18 @@ TEST_F(EventServerTest, ALargeAnswerReachesASlowReader) {
   EXPECT_EQ(body_of(r), std::string(4 << 20, 'b'));
 }
 
+TEST_F(EventServerTest, PipelinedLargeAnswersAllArriveInOrder) {
+  start({});
+  Socket s(port_);
+  // Three 4 MiB answers: past the 1 MiB a connection may have waiting, so
+  // the later requests are answered only as the first ones are read.
+  ASSERT_TRUE(
+      s.send("GET /big HTTP/1.1\r\n\r\nGET /big HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n"));
+  EXPECT_EQ(body_of(s.response()), std::string(4 << 20, 'b'));
+  EXPECT_EQ(body_of(s.response()), std::string(4 << 20, 'b'));
+  EXPECT_EQ(body_of(s.response()), "GET /after q= h= body=");
+}
+
 TEST_F(EventServerTest, SlowAndIdleClientsHoldNoThread) {
   EventServer::Options o;
   o.threads = 1;
@@ -235,6 +247,48 @@ TEST_F(EventServerTest, IdleConnectionsAreClosedAfterTheTimeout) {
   EXPECT_TRUE(partial.closed_by_peer());
   EXPECT_TRUE(kept.closed_by_peer());
   EXPECT_LT(std::chrono::steady_clock::now() - start_wait, 3s) << "closed by the timeout";
+}
+
+TEST_F(EventServerTest, ARequestThatTricklesInPastTheRequestTimeoutIsCut) {
+  EventServer::Options o;
+  o.request_timeout = 400ms;  // the idle timeout (5 s) is never reached
+  start(o);
+  Socket s(port_);
+  ASSERT_TRUE(s.send("GET /slow HTTP/1.1\r\nX-Long: "));
+  auto begin = std::chrono::steady_clock::now();
+  bool cut = false;
+  while (std::chrono::steady_clock::now() - begin < 3s) {
+    std::this_thread::sleep_for(50ms);
+    if (!s.send("a")) {
+      cut = true;
+      break;
+    }
+  }
+  EXPECT_TRUE(cut || s.closed_by_peer()) << "the connection outlived its request timeout";
+  Socket next(port_);
+  ASSERT_TRUE(next.send("GET /next HTTP/1.1\r\n\r\n"));
+  EXPECT_EQ(body_of(next.response()), "GET /next q= h= body=");
+}
+
+TEST_F(EventServerTest, UnfinishedRequestsPastTheMemoryBudgetAre503) {
+  EventServer::Options o;
+  o.max_buffered = 2500;
+  start(o);
+  Socket a(port_);
+  const std::string head_a = "POST /a HTTP/1.1\r\nContent-Length: 2000\r\n\r\n";
+  ASSERT_TRUE(a.send(head_a + std::string(900, 'x')));
+  std::this_thread::sleep_for(300ms);  // held by the server: 942 bytes
+  Socket b(port_);
+  ASSERT_TRUE(b.send("GET /b HTTP/1.1\r\nX-Pad: " + std::string(1600, 'p') + "\r\n\r\n"));
+  auto refused = b.response();
+  EXPECT_TRUE(refused.starts_with("HTTP/1.1 503 ")) << refused.substr(0, 60);
+  EXPECT_TRUE(b.closed_by_peer());
+  ASSERT_TRUE(a.send(std::string(1100, 'x')));
+  EXPECT_EQ(body_of(a.response()), "POST /a q= h= body=" + std::string(2000, 'x'))
+      << "a request within the budget is served";
+  Socket c(port_);
+  ASSERT_TRUE(c.send("GET /b HTTP/1.1\r\nX-Pad: " + std::string(1600, 'p') + "\r\n\r\n"));
+  EXPECT_TRUE(c.response().starts_with("HTTP/1.1 200 ")) << "answered requests free the budget";
 }
 
 TEST_F(EventServerTest, ConnectionsOverTheLimitAreClosed) {
