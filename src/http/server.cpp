@@ -654,18 +654,24 @@ struct Server::Impl {
     unmatched(req.method, res, allow.empty() ? 404 : 405);
   }
 
-  // Answers a request no route takes (or the listener refused), counted and
-  // logged without its path, which may carry personal data.
-  void unmatched(const std::string& method, httplib::Response& res, int status,
-                 const std::string& detail = {}) {
+  // Answers a request no route takes, counted and logged without its path,
+  // which may carry personal data.
+  void unmatched(const std::string& method, httplib::Response& res, int status) {
     problem(res, status,
-            !detail.empty() ? detail
-            : status == 404 ? "no such resource"
+            status == 404   ? "no such resource"
             : status == 405 ? "this resource does not take " + method
             : status == 413 ? "the request body is over 1 MiB"
                             : title_for(status));
-    count(method + " (unmatched)", status);
-    if (options.log_requests) log_request(method + " (unmatched)", status, 0);
+    count_unrouted(method + " (unmatched)", status);
+  }
+  // The same for a request the listener refused before routing.
+  void refused(httplib::Response& res, int status, const std::string& why) {
+    problem(res, status, why);
+    count_unrouted("- (refused)", status);  // method unknown
+  }
+  void count_unrouted(const std::string& label, int status) {
+    count(label, status);
+    if (options.log_requests) log_request(label, status, 0);
   }
 
   void routes();
@@ -1348,7 +1354,7 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
     impl->plain_http = std::make_unique<EventServer>(
         eo, [self](httplib::Request& req, httplib::Response& res) { self->dispatch(req, res); },
         [self](int status, const std::string& message, httplib::Response& res) {
-          self->unmatched("(refused)", res, status, message);
+          self->refused(res, status, message);
         });
   } else {
     auto& s = *impl->tls_http;

@@ -1009,6 +1009,12 @@ TEST_F(HttpTest, ARequestThatIsNotHttpIsRefusedWith400) {
   auto body = json::parse(got.substr(got.find("\r\n\r\n") + 4));
   EXPECT_EQ(body["status"], 400);
   EXPECT_EQ(body["detail"], "a header line has no colon");
+  auto metrics = client().Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find(
+                "sdcd_http_requests_total{method=\"-\",route=\"(refused)\",status=\"400\"}"),
+            std::string::npos)
+      << metrics->body;
 }
 
 TEST_F(HttpTest, OversizedBodyIs413) {
