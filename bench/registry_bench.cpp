@@ -59,6 +59,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -342,9 +343,9 @@ BENCHMARK(BM_BareZlibStatusBits)
     ->ArgsProduct({{1000000, 10000000}, {1, 2, 3, 4, 5, 6, 7, 8, 9}})
     ->Unit(benchmark::kMillisecond);
 
-// --- one card change among 1M cards (a fresh SQLite store) -------------------
+// --- one card change among 1M and 10M cards (fresh SQLite stores) -----------
 
-// 1M cards of one holder (versions 1..N), indexes and states as
+// N cards of one holder (versions 1..N), indexes and states as
 // card_states() makes them, written straight through the Store, then the
 // list published once by the full rebuild, which stores its entries.
 // The list's iat strictly increases and may not run more than
@@ -360,7 +361,7 @@ class SteppingClock final : public Clock {
 };
 
 struct ChangeWorld {
-  static constexpr std::uint64_t kCards = 1000000;
+  const std::uint64_t cards;
   std::filesystem::path dir = temp_folder();
   registry::PiiCipher cipher{registry::PiiKeys::generate(crypto::system_random())};
   SteppingClock clock;
@@ -371,8 +372,8 @@ struct ChangeWorld {
   std::size_t next = 0;
   std::uint64_t list_size = 0;
 
-  ChangeWorld() {
-    const CardStates& s = card_states(kCards);
+  explicit ChangeWorld(std::uint64_t n) : cards(n) {
+    const CardStates& s = card_states(cards);
     list_size = s.list_size;
     auto opened = registry::open_sqlite_store({dir / "registry.db"});
     if (!opened) die(opened.error().message);
@@ -392,11 +393,11 @@ struct ChangeWorld {
     registry::HolderRow holder{
         "bench-holder", Bytes(32, 1), Bytes(32, 2), Bytes(64, 3), Bytes(64, 4), "es", 1, 1};
     constexpr std::uint64_t kBatch = 50000;
-    for (std::uint64_t first = 0; first < kCards; first += kBatch) {
+    for (std::uint64_t first = 0; first < cards; first += kBatch) {
       auto w = store->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
         if (first == 0)
           if (auto h = tx.insert_holder(holder); !h) return std::unexpected(h.error());
-        for (std::uint64_t i = first; i < std::min(first + kBatch, kCards); ++i) {
+        for (std::uint64_t i = first; i < std::min(first + kBatch, cards); ++i) {
           char doc[16];
           std::snprintf(doc, sizeof doc, "B%08llu", static_cast<unsigned long long>(i));
           auto [index, state] = s.states[i];
@@ -434,13 +435,17 @@ struct ChangeWorld {
   }
 };
 
-ChangeWorld& change_world() {
-  static ChangeWorld w;
-  return w;
+// One world per card count, made on first use and kept for the run (the
+// 10M one takes a few minutes and ~3 GB in the temporary folder).
+ChangeWorld& change_world(std::uint64_t cards) {
+  static std::map<std::uint64_t, std::unique_ptr<ChangeWorld>> worlds;
+  auto& w = worlds[cards];
+  if (!w) w = std::make_unique<ChangeWorld>(cards);
+  return *w;
 }
 
 void BM_CardChangeLargeList(benchmark::State& state) {
-  ChangeWorld& w = change_world();
+  ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
   std::size_t token_bytes = 0;
   for (auto _ : state) {
     auto c = w.reg->suspend_card(w.officer, w.take_valid(), "reported lost");
@@ -451,15 +456,20 @@ void BM_CardChangeLargeList(benchmark::State& state) {
   }
   auto published = w.reg->status_list();
   if (published) token_bytes = published->token.size();
-  state.counters["cards"] = static_cast<double>(ChangeWorld::kCards);
+  state.counters["cards"] = static_cast<double>(w.cards);
   state.counters["list_entries"] = static_cast<double>(w.list_size);
   state.counters["token_bytes"] = static_cast<double>(token_bytes);
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_CardChangeLargeList)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CardChangeLargeList)
+    ->ArgName("cards")
+    ->Arg(1000000)
+    ->Arg(10000000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 void BM_BareCardStateUpdate(benchmark::State& state) {
-  ChangeWorld& w = change_world();
+  ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
   for (auto _ : state) {
     const std::string& doc = w.take_valid();
     auto u = w.store->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
@@ -474,11 +484,16 @@ void BM_BareCardStateUpdate(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_BareCardStateUpdate)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BareCardStateUpdate)
+    ->ArgName("cards")
+    ->Arg(1000000)
+    ->Arg(10000000)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Each run moves the published iat on by at least a second: keep it short.
 void BM_RepublishLargeList(benchmark::State& state) {
-  ChangeWorld& w = change_world();
+  ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
   for (auto _ : state) {
     auto p = w.reg->publish_status_list();
     if (!p) {
@@ -487,7 +502,13 @@ void BM_RepublishLargeList(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(BM_RepublishLargeList)->Iterations(3)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_RepublishLargeList)
+    ->ArgName("cards")
+    ->Arg(1000000)
+    ->Arg(10000000)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // --- per-request costs of POST /v1/verify -----------------------------------
 
