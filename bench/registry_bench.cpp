@@ -398,7 +398,7 @@ struct ChangeWorld {
         if (first == 0)
           if (auto h = tx.insert_holder(holder); !h) return std::unexpected(h.error());
         for (std::uint64_t i = first; i < std::min(first + kBatch, cards); ++i) {
-          char doc[16];
+          char doc[24];
           std::snprintf(doc, sizeof doc, "B%08llu", static_cast<unsigned long long>(i));
           auto [index, state] = s.states[i];
           registry::CardRow c{doc,
