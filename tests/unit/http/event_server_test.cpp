@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <optional>
 #include <semaphore>
@@ -62,10 +63,13 @@ class Socket {
       if (!fill()) return {};
     }
   }
-  // True when the server closes the connection (reads nothing more).
+  // True when the server closes the connection: the next read sees its end
+  // (or a reset), not more data and not the 5 s receive timeout.
   bool closed_by_peer() {
     buf_.clear();
-    return !fill() && buf_.empty();
+    char b[4096];
+    auto n = ::recv(fd_, b, sizeof b, 0);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
  private:
