@@ -303,9 +303,14 @@ int run(const std::string& dir, const std::string& postgres, std::uint64_t holde
 // added through the server as `sdcd demo` adds them (a login already there
 // is kept).
 int add_bench_users(const std::string& dir) {
+  SystemClock clock;
+  registry::ZoneinfoTimeZones zones;
   http::ServeOptions so;
   so.data_dir = dir;
   so.log_requests = false;
+  so.clock = &clock;
+  so.random = &crypto::system_random();
+  so.time_zones = &zones;
   auto server = http::Server::open(so);
   if (!server) {
     std::fprintf(stderr, "sdc_registry_gen: %s\n", server.error().message.c_str());

@@ -61,6 +61,18 @@ struct HolderView {
   bool a_number_shown = false;
 };
 
+// The holder claims of a verified card as a role may see them (DESIGN.md):
+// name and document number for every role that may verify; date of birth,
+// sex, nationality, portrait digest and thumbnail, card version and office
+// for roles that may see identity; the A-number only for roles that may see
+// it. Fields not shown are cleared.
+struct CardholderView {
+  Holder holder;
+  bool identity_shown = false;
+  bool a_number_shown = false;
+};
+CardholderView cardholder_view_for(Role role, Holder holder);
+
 struct IssuedCardRecord {
   CardRecord card;
   IssuedCard issued;  // claims, barcode, MRZ
@@ -72,6 +84,12 @@ class Registry {
  public:
   // Fails if a required option is missing.
   static Result<Registry> create(RegistryOptions options);
+
+  // Whether `actor`'s role may do `action`. A refusal is audited (outcome
+  // "denied", with `detail`) before Errc::forbidden is returned, so a caller
+  // that must refuse before it reads a request's input asks here first.
+  // Every other method checks its own action too.
+  Result<void> authorize(const User& actor, Action action, std::string detail = {});
 
   Result<HolderRecord> enroll(const User& actor, const HolderInput& input);
   Result<HolderView> get_holder(const User& actor, const std::string& holder_id);

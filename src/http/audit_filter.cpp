@@ -5,8 +5,8 @@
 #include <iterator>
 #include <string_view>
 
-#include "http/accounts.h"
 #include "sdc/registry.h"
+#include "sdc/registry/accounts.h"
 
 namespace sdc::http {
 
@@ -51,7 +51,8 @@ std::expected<registry::AuditFilter, ParamError> parse_audit_filter(const QueryP
   }
   if (const std::string* user = value("user")) {
     f.actor = *user;
-    if (!valid_username(f.actor)) return bad("user", "a user id: letters, digits, '.', '-', '_'");
+    if (!registry::valid_username(f.actor))
+      return bad("user", "a user id: letters, digits, '.', '-', '_'");
   }
   for (const char* which : {"from", "to"}) {
     const std::string* text = value(which);

@@ -106,6 +106,28 @@ HolderView view_for(Role role, HolderRecord r) {
   return v;
 }
 
+}  // namespace
+
+CardholderView cardholder_view_for(Role role, Holder h) {
+  CardholderView v;
+  v.identity_shown = allowed(role, Action::read_holder_identity);
+  v.a_number_shown = allowed(role, Action::read_a_number);
+  if (!v.a_number_shown) h.a_number.clear();
+  if (!v.identity_shown) {
+    h.date_of_birth.clear();
+    h.sex.clear();
+    h.nationality.clear();
+    h.portrait_sha256.clear();
+    h.thumbnail.reset();
+    h.card_version = 0;
+    h.issuing_office.clear();
+  }
+  v.holder = std::move(h);
+  return v;
+}
+
+namespace {
+
 CardRecord card_view_for(Role role, CardRecord c) {
   // The barcode carries the A-number: only for roles that may see it.
   if (!allowed(role, Action::read_a_number)) c.barcode.clear();
@@ -455,6 +477,11 @@ Registry::Registry(RegistryOptions o)
     : o_(std::move(o)),
       batcher_(std::make_unique<AuditBatcher>(*o_.store)),
       card_holders_(std::make_shared<CardHolders>()) {}
+
+Result<void> Registry::authorize(const User& actor, Action action, std::string detail) {
+  if (allowed(actor.role, action)) return {};
+  return RegistryOps{o_, batcher_.get()}.refused<void>(actor, action, Note{"", std::move(detail)});
+}
 
 Result<Registry> Registry::create(RegistryOptions options) {
   if (!options.store || !options.cipher || !options.signer || !options.clock || !options.random)

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <thread>
 
+#include "sdc/crypto.h"
 #include "sdc/http/server.h"
 #include "sdc/portrait.h"
 
@@ -19,6 +20,13 @@ namespace {
 using sdc::http::ConfigOverrides;
 using sdc::http::Server;
 using sdc::registry::Role;
+
+// The world sdcd runs in: the system's clock, CSPRNG and time-zone database.
+struct World {
+  sdc::SystemClock clock;
+  sdc::Random& random = sdc::crypto::system_random();
+  sdc::registry::ZoneinfoTimeZones zones;
+};
 
 // The settings given as flags; each is unset unless it was given.
 struct Flags {
@@ -164,6 +172,7 @@ sdc::Result<void> seed_demo(Server& server) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  static World world;
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t set;
   sigemptyset(&set);
@@ -232,6 +241,8 @@ int main(int argc, char** argv) {
     o.admin = admin;
     o.config = *config;
     o.existing_pki = existing_pki;
+    o.clock = &world.clock;
+    o.random = &world.random;
     auto r = sdc::http::init_data_dir(o);
     if (!r) {
       std::fprintf(stderr, "sdcd init: %s\n", r.error().message.c_str());
@@ -270,6 +281,9 @@ int main(int argc, char** argv) {
   so.config_file = config_file;
   so.overrides = *overrides;
   so.openapi_yaml = std::string(sdcd_openapi_yaml());
+  so.clock = &world.clock;
+  so.random = &world.random;
+  so.time_zones = &world.zones;
   auto server = Server::open(so);
   if (!server) {
     std::fprintf(stderr, "sdcd: %s\n", server.error().message.c_str());

@@ -24,10 +24,15 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "sdc/clock.h"
 #include "sdc/error.h"
 #include "sdc/http/config.h"
 #include "sdc/registry.h"
+#include "sdc/registry/offices.h"
+#include "sdc/registry/time_zones.h"
 
 namespace sdc::http {
 
@@ -41,6 +46,10 @@ struct InitOptions {
   // its signer key and certificate, root certificate and signer bundle are
   // copied (never root.key, which belongs offline). Empty: make new keys.
   std::filesystem::path existing_pki;
+  // The world, from the caller (not owned; used only during the call):
+  // certificate times and the first administrator's password come from them.
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
 };
 
 struct InitResult {
@@ -62,6 +71,11 @@ struct ServeOptions {
   ConfigOverrides overrides;          // environment and flags, over the file
   std::string openapi_yaml;           // served at /openapi.yaml; config "openapi_path" overrides
   bool log_requests = true;           // method, route template, status, latency: no personal data
+  // The world, from the caller; not owned, must outlive the Server, and
+  // thread-safe. All three are required.
+  const Clock* clock = nullptr;
+  Random* random = nullptr;                         // ids, tokens, status indexes
+  const registry::TimeZones* time_zones = nullptr;  // the zones offices may name
 };
 
 class Server {
@@ -91,6 +105,9 @@ class Server {
   registry::Registry& registry();
   // The settings in force (file, environment and flags resolved).
   const Config& config() const;
+  // Every route as (method, template), e.g. ("GET", "/v1/holders/{id}"):
+  // the paths docs/openapi.yaml describes.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
   struct Impl;
 

@@ -10,15 +10,18 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 #include <thread>
 
-#include "http/accounts.h"
 #include "sdc/bytes.h"
 #include "sdc/file.h"
 #include "sdc/http/server.h"
+#include "sdc/registry/accounts.h"
 #include "sdc/status_list.h"
 #include "sdc/trust.h"
 #include "sdc/verify.h"
+#include "support/test_world.h"
 
 namespace {
 
@@ -44,6 +47,8 @@ class HttpTest : public ::testing::Test {
     io.data_dir = dir_;
     io.config.base_url = "http://127.0.0.1:1";
     io.config.status_list_size = 1024;
+    io.clock = &world_.clock;
+    io.random = &world_.random;
     auto init = sdc::http::init_data_dir(io);
     ASSERT_TRUE(init) << init.error().message;
     admin_password_ = init->admin_password;
@@ -52,7 +57,10 @@ class HttpTest : public ::testing::Test {
     so.data_dir = dir_;
     so.overrides.threads = 4;
     so.log_requests = false;
-    auto yaml = sdc::read_file(fs::path(__FILE__).parent_path() / "../../../docs/openapi.yaml");
+    so.clock = &world_.clock;
+    so.random = &world_.random;
+    so.time_zones = &world_.zones;
+    auto yaml = sdc::read_file(fs::path(SDC_SOURCE_DIR) / "docs/openapi.yaml");
     so.openapi_yaml = yaml ? *yaml : std::string();
     auto server = sdc::http::Server::open(so);
     ASSERT_TRUE(server) << server.error().message;
@@ -135,6 +143,7 @@ class HttpTest : public ::testing::Test {
     return json::parse(res->body);
   }
 
+  static inline sdc::test::TestWorld world_;
   static inline fs::path dir_;
   static inline std::string admin_password_;
   static inline std::unique_ptr<sdc::http::Server> server_;
@@ -304,6 +313,158 @@ TEST_F(HttpTest, RoleEndpointMatrix) {
            "delete office");
     // ---- end of accounts and offices ----
   }
+}
+
+std::string user_id_of(const std::string& username, const httplib::Headers& admin, int port);
+
+// Every refusal is decided and audited by the domain: for each endpoint and
+// each role DESIGN.md keeps from it ("What each role may see" and what each
+// role does), the answer is 403 and the trail holds a "denied" record of
+// that user for that action. The table is written out here, not taken from
+// allowed().
+TEST_F(HttpTest, EveryRefusalIsAudited) {
+  using R = Role;
+  const std::vector<R> not_enrollment = {R::administrator, R::field_officer, R::checkpoint_screener,
+                                         R::auditor, R::kiosk};
+  const std::vector<R> not_admin = {R::enrollment_officer, R::field_officer, R::checkpoint_screener,
+                                    R::auditor, R::kiosk};
+  const std::vector<R> no_a_number = {R::administrator, R::checkpoint_screener, R::kiosk};
+  std::map<R, std::string> ids;
+  for (R r : kRoles) {
+    ids[r] = user_id_of(std::string("t-") + sdc::registry::to_string(r), auth(Role::administrator),
+                        port_);
+    ASSERT_FALSE(ids[r].empty());
+  }
+  const std::string h = enroll();
+  const json card = issue(h);
+  const std::string doc = card["document_number"].get<std::string>();
+  const std::string barcode = card["issued"]["barcode"].get<std::string>();
+  ASSERT_TRUE(server_->add_user("refusal-target", "refusal-target-pw", Role::kiosk));
+  auto office = server_->add_office("Refusal Office", "", "America/Chicago", "");
+  ASSERT_TRUE(office) << office.error().message;
+
+  struct Row {
+    std::string method, path;
+    json body;
+    std::string action;  // as the audit record names it
+    std::vector<R> refused;
+  };
+  const std::vector<Row> table = {
+      {"POST", "/v1/holders", holder_body("A301-99999"), "enroll_holder", not_enrollment},
+      {"PATCH", "/v1/holders/" + h, {{"contact", "x"}}, "correct_holder", not_enrollment},
+      {"GET", "/v1/holders/" + h, nullptr, "read_holder_name", {R::administrator}},
+      {"GET", "/v1/holders?a_number=A301-00001", nullptr, "find_by_a_number", no_a_number},
+      {"GET", "/v1/holders?family_name=eriksson&date_of_birth=1974-08-12", nullptr, "find_by_name",
+       no_a_number},
+      {"POST", "/v1/holders/" + h + "/cards", json::object(), "issue_card", not_enrollment},
+      {"POST", "/v1/cards/" + doc + "/suspend", {{"reason", "x"}}, "suspend_card", not_enrollment},
+      {"POST",
+       "/v1/cards/" + doc + "/lift-suspension",
+       {{"reason", "x"}},
+       "lift_suspension",
+       not_enrollment},
+      {"POST", "/v1/cards/" + doc + "/revoke", {{"reason", "x"}}, "revoke_card", not_enrollment},
+      {"POST",
+       "/v1/cards/" + doc + "/reissue",
+       {{"reason", "lost"}},
+       "reissue_card",
+       not_enrollment},
+      {"GET", "/v1/holders/" + h + "/case-status", nullptr, "read_case_status", no_a_number},
+      {"GET", "/v1/holders/" + h + "/case-status/history", nullptr, "read_case_status",
+       no_a_number},
+      {"PUT",
+       "/v1/holders/" + h + "/case-status",
+       {{"status", "no_final_order"}, {"effective_date", "2026-01-31"}},
+       "set_case_status",
+       not_enrollment},
+      {"POST", "/v1/verify", {{"barcode", barcode}}, "verify_card", {R::administrator, R::auditor}},
+      {"GET",
+       "/v1/audit?limit=5",
+       nullptr,
+       "read_audit",
+       {R::administrator, R::enrollment_officer, R::field_officer, R::checkpoint_screener,
+        R::kiosk}},
+      {"GET",
+       "/v1/users",
+       nullptr,
+       "read_users",
+       {R::enrollment_officer, R::field_officer, R::checkpoint_screener, R::kiosk}},
+      {"POST",
+       "/v1/users",
+       {{"username", "never-made"}, {"password", "a-long-password"}, {"role", "kiosk"}},
+       "create_user",
+       not_admin},
+      {"PATCH", "/v1/users/refusal-target", {{"disabled", true}}, "disable_user", not_admin},
+      {"POST",
+       "/v1/offices",
+       {{"name", "Never Made"}, {"time_zone", "America/Chicago"}},
+       "create_office",
+       not_admin},
+      {"PATCH", "/v1/offices/" + office->id, {{"phone", "1"}}, "update_office", not_admin},
+      {"DELETE", "/v1/offices/" + office->id, nullptr, "delete_office", not_admin},
+  };
+  for (const Row& row : table) {
+    for (R r : row.refused) {
+      SCOPED_TRACE(row.method + " " + row.path + " as " + sdc::registry::to_string(r));
+      auto newest = get(Role::auditor, "/v1/audit?limit=1");
+      ASSERT_TRUE(newest);
+      const json page = json::parse(newest->body)["events"];
+      const std::uint64_t start = page.empty() ? 0 : page[0]["seq"].get<std::uint64_t>();
+      const std::string body = row.body.is_null() ? std::string() : row.body.dump();
+      httplib::Result res =
+          row.method == "GET"     ? client().Get(row.path, auth(r))
+          : row.method == "POST"  ? client().Post(row.path, auth(r), body, "application/json")
+          : row.method == "PUT"   ? client().Put(row.path, auth(r), body, "application/json")
+          : row.method == "PATCH" ? client().Patch(row.path, auth(r), body, "application/json")
+                                  : client().Delete(row.path, auth(r));
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << res->body;
+      auto trail = get(Role::auditor, "/v1/audit?user=" + ids[r] + "&limit=20");
+      ASSERT_TRUE(trail);
+      ASSERT_EQ(trail->status, 200) << trail->body;
+      int denied = 0;
+      const json events = json::parse(trail->body)["events"];
+      for (const auto& e : events)
+        if (e["seq"].get<std::uint64_t>() > start && e["outcome"] == "denied" &&
+            e["action"] == row.action)
+          ++denied;
+      EXPECT_EQ(denied, 1) << "a denied " << row.action << " record of this call, after " << start
+                           << ": " << trail->body;
+    }
+  }
+}
+
+// The route table is the API description: every route is a path and
+// method of docs/openapi.yaml, and the description has no other.
+TEST_F(HttpTest, EveryRouteIsDescribedInTheApiAndNoOther) {
+  auto yaml = sdc::read_file(fs::path(SDC_SOURCE_DIR) / "docs/openapi.yaml");
+  ASSERT_TRUE(yaml);
+  std::set<std::pair<std::string, std::string>> described;
+  std::istringstream in(*yaml);
+  std::string line, path;
+  bool in_paths = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("paths:", 0) == 0) {
+      in_paths = true;
+      continue;
+    }
+    if (!line.empty() && line[0] != ' ' && line[0] != '#') in_paths = false;
+    if (!in_paths) continue;
+    if (line.rfind("  /", 0) == 0 && line.back() == ':') {
+      path = line.substr(2, line.size() - 3);
+      continue;
+    }
+    for (std::string m : {"get", "post", "put", "patch", "delete"})
+      if (line == "    " + m + ":") {
+        std::string upper = m;
+        for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        described.emplace(upper, path);
+      }
+  }
+  ASSERT_GT(described.size(), 20u);
+  std::set<std::pair<std::string, std::string>> routed;
+  for (const auto& r : server_->routes()) routed.insert(r);
+  EXPECT_EQ(routed, described);
 }
 
 // ---- audit trail (auditors) ----
@@ -813,6 +974,9 @@ TEST_F(HttpTest, TwoServersShareSessionsAndThrottling) {
   so.data_dir = dir_;
   so.overrides.threads = 2;
   so.log_requests = false;
+  so.clock = &world_.clock;
+  so.random = &world_.random;
+  so.time_zones = &world_.zones;
   auto second = sdc::http::Server::open(so);
   ASSERT_TRUE(second) << second.error().message;
   auto port2 = (*second)->bind("127.0.0.1", 0);
@@ -839,8 +1003,7 @@ TEST_F(HttpTest, TwoServersShareSessionsAndThrottling) {
   // At once where the logout happened; on the other server once its
   // remembered answer is older than Accounts::kSessionRecheck.
   EXPECT_EQ(status_with(*port2, token), 401);
-  std::this_thread::sleep_for(sdc::http::Accounts::kSessionRecheck +
-                              std::chrono::milliseconds(200));
+  world_.clock.advance(sdc::registry::Accounts::kSessionRecheck);
   EXPECT_EQ(status_with(port_, token), 401);
 
   ASSERT_TRUE(server_->add_user("guessed", "guessed-password-1", Role::kiosk));

@@ -9,6 +9,7 @@
 
 #include "sdc/http/server.h"
 #include "sdc/pki.h"
+#include "support/test_world.h"
 
 namespace {
 
@@ -22,6 +23,8 @@ class HttpTls : public ::testing::Test {
     sdc::http::InitOptions io;
     io.data_dir = dir_ / "data";
     io.config.status_list_size = 1024;
+    io.clock = &world_.clock;
+    io.random = &world_.random;
     auto init = sdc::http::init_data_dir(io);
     ASSERT_TRUE(init) << init.error().message;
   }
@@ -37,9 +40,13 @@ class HttpTls : public ::testing::Test {
     so.overrides.threads = 2;
     so.overrides.tls_cert = cert;
     so.overrides.tls_key = key;
+    so.clock = &world_.clock;
+    so.random = &world_.random;
+    so.time_zones = &world_.zones;
     return sdc::http::Server::open(so);
   }
 
+  static inline sdc::test::TestWorld world_;
   static inline fs::path dir_;
 };
 

@@ -1,19 +1,14 @@
-#include "http/accounts.h"
+#include "sdc/registry/accounts.h"
 
 #include <sodium.h>
 
 #include <cctype>
 
-#include "http/admin_audit.h"
 #include "sdc/bytes.h"
 #include "sdc/crypto.h"
+#include "sdc/registry/admin_audit.h"
 
-namespace sdc::http {
-
-using registry::AccountRow;
-using registry::Role;
-using registry::Tx;
-using registry::User;
+namespace sdc::registry {
 
 namespace {
 
@@ -27,13 +22,13 @@ Bytes token_hash(std::string_view token) {
   return Bytes(d.begin(), d.end());
 }
 
-std::string random_hex(std::size_t n) {
+}  // namespace
+
+std::string Accounts::random_hex(std::size_t n) {
   Bytes b(n);
-  crypto::system_random().fill(b);
+  random_.fill(b);
   return hex_encode(b);
 }
-
-}  // namespace
 
 bool valid_username(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -43,11 +38,10 @@ bool valid_username(std::string_view s) {
   return true;
 }
 
-std::string random_password() {
+std::string random_password(Random& random) {
   static constexpr char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
   std::string out;
-  for (int i = 0; i < 20; ++i)
-    out.push_back(kAlphabet[crypto::system_random().uniform(sizeof(kAlphabet) - 1)]);
+  for (int i = 0; i < 20; ++i) out.push_back(kAlphabet[random.uniform(sizeof(kAlphabet) - 1)]);
   return out;
 }
 
@@ -88,6 +82,18 @@ Result<void> Accounts::prepare() {
 
 Result<User> Accounts::create(const std::string& username, const std::string& password, Role role,
                               const User* by) {
+  if (!by) return create_account(username, password, role, nullptr);
+  const std::string detail = std::string("role ") + to_string(role);
+  if (auto ok = authorize(*by, AdminAction::create_user); !ok) return std::unexpected(ok.error());
+  auto made = create_account(username, password, role, by);
+  if (!made)
+    return std::unexpected(audit_admin_failure(store_, *by, AdminAction::create_user, made.error(),
+                                               detail, clock_.now()));
+  return made;
+}
+
+Result<User> Accounts::create_account(const std::string& username, const std::string& password,
+                                      Role role, const User* by) {
   if (!valid_username(username))
     return fail(Errc::invalid_argument, "username: 1 to 64 letters, digits, '.', '-' or '_'");
   if (password.size() < kMinPassword || password.size() > kMaxPassword)
@@ -110,9 +116,8 @@ Result<User> Accounts::create(const std::string& username, const std::string& pa
     if (auto r = tx.upsert_user(user); !r) return std::unexpected(r.error());
     if (auto r = tx.insert_account(row); !r) return std::unexpected(r.error());
     if (by)
-      if (auto a =
-              audit_admin_change(tx, *by, AdminAction::create_user,
-                                 "user " + user.id + " role " + registry::to_string(role), now);
+      if (auto a = audit_admin_change(tx, *by, AdminAction::create_user,
+                                      "user " + user.id + " role " + to_string(role), now);
           !a)
         return std::unexpected(a.error());
     return true;
@@ -128,7 +133,7 @@ Result<Accounts::Login> Accounts::login(const std::string& username, const std::
   std::optional<AccountRow> account;
   if (plausible) {
     struct Seen {
-      std::optional<registry::LoginThrottleRow> throttle;
+      std::optional<LoginThrottleRow> throttle;
       std::optional<AccountRow> account;
     };
     auto seen = store_.in_transaction<Seen>([&](Tx& tx) -> Result<Seen> {
@@ -170,12 +175,12 @@ Result<Accounts::Login> Accounts::login(const std::string& username, const std::
     return out;
   }
   Bytes raw(32);
-  crypto::system_random().fill(raw);
+  random_.fill(raw);
   out.token = hex_encode(raw);
   out.expires_at = now + kSessionLifetime;
   out.role = account->role;
   out.outcome = LoginOutcome::ok;
-  registry::SessionRow session{token_hash(out.token), account->user_id, now, out.expires_at, 0};
+  SessionRow session{token_hash(out.token), account->user_id, now, out.expires_at, 0};
   const bool purge = ++logins_ % kPurgeEvery == 0;
   auto w = store_.in_transaction<bool>([&](Tx& tx) -> Result<bool> {
     if (auto r = tx.clear_login_throttle(username); !r) return std::unexpected(r.error());
@@ -192,15 +197,14 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
   if (token.empty() || token.size() > kMaxTokenLength) return std::optional<User>();
   Bytes hash = token_hash(token);
   UnixTime now = clock_.now();
-  auto steady = std::chrono::steady_clock::now();
   {
     std::shared_lock lock(cache_mu_);  // readers do not block each other
     auto it = cache_.find(hash);
     if (it != cache_.end() && now < it->second.expires_at &&
-        steady - it->second.checked < kSessionRecheck)
+        now - it->second.checked < kSessionRecheck)
       return std::optional<User>(it->second.user);
   }
-  auto found = store_.in_read_transaction<std::optional<registry::ActiveSession>>(
+  auto found = store_.in_read_transaction<std::optional<ActiveSession>>(
       [&](Tx& tx) { return tx.find_active_session(hash, now); });
   if (!found) return std::unexpected(found.error());
   if (!*found || !constant_time_equal((*found)->session.token_hash, hash)) {
@@ -212,7 +216,7 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
   User user{a.user_id, a.username, a.role};
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMaxCachedSessions) cache_.clear();
-  cache_[hash] = CachedSession{user, (*found)->session.expires_at, steady};
+  cache_[hash] = CachedSession{user, (*found)->session.expires_at, now};
   return std::optional<User>(std::move(user));
 }
 
@@ -229,13 +233,37 @@ Result<void> Accounts::logout(std::string_view token) {
   return {};
 }
 
-Result<std::vector<AccountRow>> Accounts::list() {
+Result<std::vector<AccountRow>> Accounts::list(const User& by) {
+  if (auto ok = authorize(by, AdminAction::read_users); !ok) return std::unexpected(ok.error());
   return store_.in_read_transaction<std::vector<AccountRow>>(
       [](Tx& tx) { return tx.list_accounts(); });
 }
 
+std::string Accounts::user_detail(const std::string& username) {
+  auto a = store_.in_read_transaction<std::optional<AccountRow>>(
+      [&](Tx& tx) { return tx.get_account(username); });
+  return a && *a ? "user " + (*a)->user_id : std::string("user unknown");
+}
+
+Result<void> Accounts::authorize(const User& by, AdminAction action, const std::string& username) {
+  if (admin_allowed(by.role, action)) return {};
+  return std::unexpected(audit_admin_refusal(
+      store_, by, action, username.empty() ? "" : user_detail(username), clock_.now()));
+}
+
 Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disabled,
                                           const User& by) {
+  const AdminAction action = disabled ? AdminAction::disable_user : AdminAction::enable_user;
+  if (auto ok = authorize(by, action, username); !ok) return std::unexpected(ok.error());
+  auto changed = change_disabled(username, disabled, by);
+  if (!changed)
+    return std::unexpected(audit_admin_failure(store_, by, action, changed.error(),
+                                               user_detail(username), clock_.now()));
+  return changed;
+}
+
+Result<AccountRow> Accounts::change_disabled(const std::string& username, bool disabled,
+                                             const User& by) {
   UnixTime now = clock_.now();
   auto changed = store_.in_transaction<AccountRow>([&](Tx& tx) -> Result<AccountRow> {
     auto a = tx.get_account(username);
@@ -265,4 +293,4 @@ Result<AccountRow> Accounts::set_disabled(const std::string& username, bool disa
   return changed;
 }
 
-}  // namespace sdc::http
+}  // namespace sdc::registry

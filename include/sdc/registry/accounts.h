@@ -1,11 +1,11 @@
 // Service accounts, bearer sessions and login throttling, all kept in the
 // registry's database (schema version 2), so that several sdcd on one
-// database agree on who is signed in and who is locked out. Internal to
-// the http module.
+// database agree on who is signed in and who is locked out. Administration
+// of accounts is role-checked here, and every call of it, refused or failed
+// too, leaves an audit record (admin_audit.h).
 #pragma once
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -18,18 +18,19 @@
 
 #include "sdc/clock.h"
 #include "sdc/error.h"
+#include "sdc/registry/admin_audit.h"
 #include "sdc/registry/store.h"
 #include "sdc/registry/types.h"
 
-namespace sdc::http {
+namespace sdc::registry {
 
 // 1 to 64 letters, digits, '.', '-' or '_'.
 bool valid_username(std::string_view name);
 
-// 20 characters from an alphabet without look-alikes, from the system CSPRNG.
-std::string random_password();
+// 20 characters from an alphabet without look-alikes, from `random`.
+std::string random_password(Random& random);
 
-// Thread-safe. `store` and `clock` must outlive the Accounts.
+// Thread-safe. `store`, `clock` and `random` must outlive the Accounts.
 class Accounts {
  public:
   static constexpr UnixTime kSessionLifetime = 8 * 3600;
@@ -37,10 +38,11 @@ class Accounts {
   static constexpr UnixTime kLockout = 15 * 60;          // also how long failures are remembered
   static constexpr std::size_t kMinPassword = 12;
   static constexpr std::size_t kMaxPassword = 1024;
-  static constexpr std::chrono::milliseconds kSessionRecheck{1000};
+  static constexpr UnixTime kSessionRecheck = 1;  // seconds, by the injected clock
   static constexpr std::size_t kMaxCachedSessions = 10000;
 
-  Accounts(registry::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  Accounts(Store& store, const Clock& clock, Random& random)
+      : store_(store), clock_(clock), random_(random) {}
 
   // Computes the dummy hash unknown users are checked against, so that the
   // first such login costs what every other does. Call once before serving.
@@ -49,16 +51,17 @@ class Accounts {
   // Hashes the password (Argon2id) and writes the account with its user row
   // in one transaction. Errc::invalid_argument names the field;
   // Errc::conflict when the username is taken. With `by` (a call through
-  // the API), the transaction also appends its audit record (admin_audit.h).
-  Result<registry::User> create(const std::string& username, const std::string& password,
-                                registry::Role role, const registry::User* by = nullptr);
+  // the API): Errc::forbidden unless `by` may manage users, and the call is
+  // audited whatever its outcome (a change in its own transaction).
+  Result<User> create(const std::string& username, const std::string& password, Role role,
+                      const User* by = nullptr);
 
   enum class LoginOutcome { ok, refused, locked };
   struct Login {
     LoginOutcome outcome = LoginOutcome::refused;
     std::string token;  // ok: the bearer token, shown once; only its SHA-256 is kept
     UnixTime expires_at = 0;
-    registry::Role role = registry::Role::kiosk;
+    Role role = Role::kiosk;
     UnixTime retry_after = 0;  // locked: seconds until the lockout ends
   };
   // Checks the password against the stored hash (against a dummy hash for
@@ -72,26 +75,40 @@ class Accounts {
   // kSessionRecheck, so that a busy client does not cost a database read per
   // request; logout and disabling through this process take effect at once,
   // through another process on the same database within kSessionRecheck.
-  Result<std::optional<registry::User>> authenticate(std::string_view token);
+  Result<std::optional<User>> authenticate(std::string_view token);
   // Revokes the token's session.
   Result<void> logout(std::string_view token);
 
-  // Every account, by username.
-  Result<std::vector<registry::AccountRow>> list();
+  // Whether `by` may do `action` (an administration of accounts). A refusal
+  // is audited, naming the account `username` refers to by its user id if
+  // one is given, and returned as Errc::forbidden: callers that must refuse
+  // before reading a request ask here first. The calls below check too.
+  Result<void> authorize(const User& by, AdminAction action, const std::string& username = {});
+
+  // Every account, by username, for a role that may read users
+  // (Errc::forbidden, audited, for any other).
+  Result<std::vector<AccountRow>> list(const User& by);
   // Disabling also revokes every session of the account, in the same
   // transaction, which also appends the audit record of `by`'s change.
-  // Errc::not_found for an unknown username; Errc::conflict when `by` would
-  // disable their own account.
-  Result<registry::AccountRow> set_disabled(const std::string& username, bool disabled,
-                                            const registry::User& by);
+  // Errc::forbidden unless `by` may manage users; Errc::not_found for an
+  // unknown username; Errc::conflict when `by` would disable their own
+  // account. Refusals and failures are audited too.
+  Result<AccountRow> set_disabled(const std::string& username, bool disabled, const User& by);
 
  private:
+  Result<User> create_account(const std::string& username, const std::string& password, Role role,
+                              const User* by);
+  Result<AccountRow> change_disabled(const std::string& username, bool disabled, const User& by);
   Result<std::string> hash_password(const std::string& password);
   bool check_password(const std::string& hash, const std::string& password);
   Result<std::string> dummy_hash();
+  std::string random_hex(std::size_t bytes);
+  // "user <id>" for the account's audit records (usernames stay out of them).
+  std::string user_detail(const std::string& username);
 
-  registry::Store& store_;
+  Store& store_;
   const Clock& clock_;
+  Random& random_;
   // Argon2id takes ~64 MiB per hash: bound how many run at once.
   std::counting_semaphore<2> hash_slots_{2};
   std::mutex dummy_mu_;
@@ -99,12 +116,12 @@ class Accounts {
   std::atomic<std::uint64_t> logins_{0};
 
   struct CachedSession {
-    registry::User user;
+    User user;
     UnixTime expires_at = 0;
-    std::chrono::steady_clock::time_point checked;
+    UnixTime checked = 0;
   };
   std::shared_mutex cache_mu_;
   std::map<Bytes, CachedSession> cache_;  // by SHA-256 of the token
 };
 
-}  // namespace sdc::http
+}  // namespace sdc::registry

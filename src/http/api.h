@@ -1,0 +1,45 @@
+// What every route of sdcd works with: the domain objects, the trust
+// material and the service's shared state. Server owns all of it and hands
+// the routes one Api; it outlives every request. Internal to the http module.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "http/live_status_list.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "sdc/clock.h"
+#include "sdc/registry.h"
+#include "sdc/registry/accounts.h"
+#include "sdc/registry/offices.h"
+#include "sdc/trust.h"
+
+namespace sdc::http {
+
+struct Api {
+  registry::Registry& registry;
+  registry::Accounts& accounts;
+  registry::Offices& offices;
+  const Clock& clock;
+  const TrustStore& trust;
+  LiveStatusList& status_list;
+  Metrics& metrics;
+  const std::string& root_pem;     // served at /trust/root.pem
+  const std::string& signers_pem;  // served at /trust/signers.pem
+  const std::string& openapi;      // served at /openapi.yaml
+  std::uint64_t status_list_ttl;   // seconds verifiers may cache the list
+};
+
+using AuthedHandler = std::function<void(const Call&, const registry::User&)>;
+
+// A route for signed-in callers: the bearer token of the Authorization
+// header is checked first (401 without a live session), then `handler` runs
+// with the user. What the user may do is decided by the domain.
+RouteHandler authed(Api& api, AuthedHandler handler);
+
+// The bearer token of the request, empty when there is none.
+std::string_view bearer_token(const httplib::Request& req);
+
+}  // namespace sdc::http

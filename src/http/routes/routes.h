@@ -1,0 +1,31 @@
+// sdcd's routes, a file per resource. Each add_*_routes registers its
+// routes on the router; handlers read the request, call the domain (which
+// decides and audits what the caller may do) and write the answer.
+// Internal to the http module.
+#pragma once
+
+#include "http/api.h"
+#include "http/router.h"
+
+namespace sdc::http {
+
+// /healthz, /metrics, /openapi.yaml: public, no personal data.
+void add_service_routes(Router& router, Api& api);
+// /status/validity, /trust/*.pem: what offline verifiers download.
+void add_trust_routes(Router& router, Api& api);
+// /v1/login, /v1/logout.
+void add_session_routes(Router& router, Api& api);
+// /v1/verify.
+void add_verify_routes(Router& router, Api& api);
+// /v1/holders, /v1/holders/{id} and their case status.
+void add_holder_routes(Router& router, Api& api);
+// /v1/holders/{id}/cards and /v1/cards/{document_number}/*.
+void add_card_routes(Router& router, Api& api);
+// /v1/audit.
+void add_audit_routes(Router& router, Api& api);
+// /v1/users.
+void add_user_routes(Router& router, Api& api);
+// /v1/offices.
+void add_office_routes(Router& router, Api& api);
+
+}  // namespace sdc::http
