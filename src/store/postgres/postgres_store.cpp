@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <mutex>
 
-#include "sdc/registry/schema.h"
 #include "store/postgres/pg_handle.h"
+#include "store/schema/schema.h"
 
 namespace sdc::registry {
 namespace {

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "sdc/registry/schema.h"
+#include "store/schema/schema.h"
 #include "store/sqlite/sqlite_handle.h"
 
 namespace sdc::registry {
