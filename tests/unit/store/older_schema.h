@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "sdc/registry/schema.h"
+#include "store/schema/schema.h"
 #include "unit/store/store_env.h"
 
 namespace sdc::testing {

@@ -1,7 +1,7 @@
 // The storage contract: both stores must pass every test here.
 #include <gtest/gtest.h>
 
-#include "sdc/registry/schema.h"
+#include "store/schema/schema.h"
 #include "unit/store/store_env.h"
 
 namespace sdc::testing {

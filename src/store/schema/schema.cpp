@@ -1,4 +1,4 @@
-#include "sdc/registry/schema.h"
+#include "store/schema/schema.h"
 
 #include <algorithm>
 #include <string_view>
@@ -122,7 +122,7 @@ const char* const kV4[] = {
 
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
-Result<void> fill_status_list_bits(Tx& tx) {
+Result<void> fill_status_list_bits(CardTx& tx) {
   auto states = tx.card_states();
   if (!states) return std::unexpected(states.error());
   std::uint64_t entries = 0;
