@@ -1,6 +1,7 @@
 // libFuzzer target for the JPEG/PNG decoder (sdc/image.h): header reading,
-// EXIF orientation, JPEG and PNG decoding must return a value or an error for
-// any input, within the limits, and never crash, leak or read out of bounds.
+// EXIF orientation, JPEG and PNG decoding to RGB and to gray must return a
+// value or an error for any input, within the limits, and never crash, leak
+// or read out of bounds.
 #include <cstddef>
 #include <cstdint>
 
@@ -21,7 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (image->rgb.size() != static_cast<std::size_t>(image->width) * image->height * 3) {
       __builtin_trap();
     }
+    auto gray = sdc::decode_gray_image(bytes, options);
+    if (gray && (gray->width != image->width || gray->height != image->height ||
+                 gray->pixels.size() != static_cast<std::size_t>(gray->width) * gray->height)) {
+      __builtin_trap();
+    }
     options.shrink_to_at_least = 64;
+    options.orientation = sdc::ExifOrientation::ignore;
     (void)sdc::decode_image(bytes, options);
   }
   return 0;

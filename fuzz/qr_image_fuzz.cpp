@@ -4,7 +4,7 @@
 //         handed to read_qr, so zxing-cpp's detector and decoder see
 //         arbitrary pixels;
 //   odd:  the rest is a file handed to read_qr_from_image_bytes, so the
-//         barcode module's own PNG/JPEG-to-gray decoding sees arbitrary bytes.
+//         image module's PNG/JPEG decoding to gray sees arbitrary bytes.
 // Either must return a value or an error, never crash, leak or read out of
 // bounds.
 #include <cstddef>

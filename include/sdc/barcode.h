@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "sdc/bytes.h"
-#include "sdc/image.h"  // GrayImage
+#include "sdc/image.h"  // GrayImage, DecodeOptions
 
 namespace sdc {
 
@@ -43,12 +43,21 @@ Result<QrCode> encode_qr(std::string_view text, QrErrorCorrection ecc = QrErrorC
 // `quiet_zone` light modules on every side; dark 0, light 255.
 GrayImage qr_to_image(const QrCode& code, int module_px, int quiet_zone = kQrQuietZone);
 
+// The limits a QR image is read under: a scan of a whole page at 600 dpi
+// fits, a file announcing more is refused from its header, before decoding.
+inline constexpr DecodeOptions kQrImageLimits{
+    .max_file_bytes = 50u << 20, .max_pixels = 60'000'000, .max_side = 30'000};
+
 // Finds and decodes the QR code in a PNG or JPEG file (a scan or a photo of
-// a card) and returns its text. Errc::not_found when the image holds none;
-// Errc::parse when the file is not a PNG or JPEG we can read.
-Result<std::string> read_qr_from_image_file(const std::filesystem::path& path);
+// a card; its EXIF orientation applied) and returns its text. Errc::not_found
+// when the image holds none; Errc::parse when the file is not a PNG or JPEG
+// we can read (broken or truncated); Errc::limit when the file, or the
+// pixels its header announces, are past `limits`.
+Result<std::string> read_qr_from_image_file(const std::filesystem::path& path,
+                                            const DecodeOptions& limits = kQrImageLimits);
 // The same, from the file's bytes.
-Result<std::string> read_qr_from_image_bytes(ByteView file_bytes);
+Result<std::string> read_qr_from_image_bytes(ByteView file_bytes,
+                                             const DecodeOptions& limits = kQrImageLimits);
 // Decodes the first QR code found in `image` (zxing-cpp, trying harder and
 // rotations). Errc::invalid_argument when the image's size and pixel count
 // disagree; Errc::not_found when no QR code decodes.

@@ -32,6 +32,11 @@ struct GrayImage {
 
 enum class ImageFormat { jpeg, png };
 
+// Whether decoding turns the picture upright by its EXIF Orientation tag.
+// `ignore` gives the pixels as stored: for a caller that embeds the file
+// itself (a PDF), whose reader does not turn it either.
+enum class ExifOrientation { apply, ignore };
+
 // The format announced by the first bytes, if it is one we decode.
 std::optional<ImageFormat> sniff_image_format(ByteView file_bytes);
 
@@ -43,13 +48,15 @@ struct DecodeOptions {
   // JPEG only: decode at 1/2, 1/4 or 1/8 scale (fast, in libjpeg's DCT) as
   // long as the longer side stays >= this. 0 decodes at full size.
   int shrink_to_at_least = 0;
+  ExifOrientation orientation = ExifOrientation::apply;
 };
 
 struct ImageInfo {
   ImageFormat format = ImageFormat::jpeg;
-  int width = 0;  // as displayed: after the EXIF orientation
+  int width = 0;  // as decode_image gives it: after the EXIF orientation, unless ignored
   int height = 0;
   int exif_orientation = 1;  // 1..8; 1 for PNG and when absent
+  bool cmyk = false;         // a JPEG stored as CMYK or YCCK (decoded to RGB all the same)
 };
 
 // Reads only the header: format, size and orientation. Same errors and limits
@@ -58,11 +65,19 @@ Result<ImageInfo> read_image_info(ByteView file_bytes, const DecodeOptions& opti
 
 // Decodes a JPEG or PNG file into RGB. JPEG: grayscale, YCbCr, CMYK and YCCK
 // files, baseline, progressive or arithmetic-coded; the EXIF Orientation tag
-// is applied, so the result is upright as a viewer shows it. PNG: any bit
+// is applied (unless `options` say ignore), so the result is upright as a
+// viewer shows it. PNG: any bit
 // depth and colour type; transparency is composited onto white.
 // Errors: Errc::parse (not a JPEG/PNG, broken or truncated), Errc::limit
 // (past `options`' limits, or a progressive JPEG of over 1000 scans).
 Result<RgbImage> decode_image(ByteView file_bytes, const DecodeOptions& options = {});
+
+// Decodes like decode_image, straight to 8-bit luminance. A YCbCr or
+// grayscale JPEG gives its own luma channel (no colour conversion), CMYK goes
+// through RGB and to_gray; a PNG goes through libpng's conversion to gray
+// (in linear light, so a dark colour comes out darker than to_gray gives
+// it), with transparency composited onto white. Same errors and limits.
+Result<GrayImage> decode_gray_image(ByteView file_bytes, const DecodeOptions& options = {});
 
 // Encodes a baseline JPEG (4:2:0, optimised Huffman tables, JFIF header, no
 // other metadata). `quality` is 1..100. Fails with Errc::invalid_argument on an

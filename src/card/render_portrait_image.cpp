@@ -1,105 +1,17 @@
-// The portrait as Cairo sees it. libjpeg decodes straight into a Cairo RGB24
-// surface (BGRX in memory), and the original JPEG rides along as mime data
-// so that the PDF embeds the file itself instead of re-encoding pixels. EXIF
-// orientation is not applied: the portrait handed to the renderer is the
-// normalised one, and the PDF would not apply it either.
+// The portrait as Cairo sees it. The image module decodes the JPEG, copied
+// into a Cairo RGB24 surface (BGRX in memory), and the original file rides
+// along as mime data so that the PDF embeds the file itself instead of
+// re-encoding pixels. EXIF orientation is not applied: the portrait handed to
+// the renderer is the normalised one, and the PDF would not apply it either.
 
 #include <algorithm>
-#include <csetjmp>
-#include <cstdio>
-#include <cstring>
-
-// clang-format off: jpeglib.h needs <cstdio> first.
-#include <jpeglib.h>
-// clang-format on
+#include <memory>
 
 #include "card/render_draw.h"
+#include "sdc/image.h"
 
 namespace sdc::card_render {
 namespace {
-
-constexpr std::size_t kMaxPortraitBytes = 20u << 20;
-constexpr long long kMaxPortraitPixels = 40'000'000;
-
-struct JpegError {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-[[noreturn]] void on_jpeg_error(j_common_ptr cinfo) {
-  auto* err = reinterpret_cast<JpegError*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, err->message);
-  std::longjmp(err->jump, 1);
-}
-void on_jpeg_message(j_common_ptr, int) {}
-
-// Everything that must survive a longjmp lives here, in the caller's frame.
-struct JpegState {
-  jpeg_decompress_struct cinfo;
-  JpegError err;
-  cairo_surface_t* surface = nullptr;
-  bool created = false;
-  bool cmyk = false;
-};
-
-// Returns false with st.err.message set on failure; st.surface is then
-// left for the caller to destroy.
-bool run_decode(JpegState& st, ByteView jpeg) {
-  st.cinfo.err = jpeg_std_error(&st.err.mgr);
-  st.err.mgr.error_exit = on_jpeg_error;
-  st.err.mgr.emit_message = on_jpeg_message;
-  st.err.message[0] = '\0';
-  if (setjmp(st.err.jump)) return false;
-  jpeg_create_decompress(&st.cinfo);
-  st.created = true;
-  jpeg_mem_src(&st.cinfo, jpeg.data(), static_cast<unsigned long>(jpeg.size()));
-  jpeg_read_header(&st.cinfo, TRUE);
-  st.cmyk = st.cinfo.jpeg_color_space == JCS_CMYK || st.cinfo.jpeg_color_space == JCS_YCCK;
-  st.cinfo.out_color_space = st.cmyk ? JCS_CMYK : JCS_EXT_BGRX;
-  const long long pixels =
-      static_cast<long long>(st.cinfo.image_width) * static_cast<long long>(st.cinfo.image_height);
-  if (pixels <= 0 || pixels > kMaxPortraitPixels || st.cinfo.image_width > 20000 ||
-      st.cinfo.image_height > 20000) {
-    std::snprintf(st.err.message, sizeof st.err.message, "portrait dimensions out of range");
-    return false;
-  }
-  jpeg_start_decompress(&st.cinfo);
-  const int w = static_cast<int>(st.cinfo.output_width);
-  const int h = static_cast<int>(st.cinfo.output_height);
-  st.surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-  if (cairo_surface_status(st.surface) != CAIRO_STATUS_SUCCESS) {
-    std::snprintf(st.err.message, sizeof st.err.message, "cannot allocate the portrait surface");
-    return false;
-  }
-  cairo_surface_flush(st.surface);
-  unsigned char* data = cairo_image_surface_get_data(st.surface);
-  const int stride = cairo_image_surface_get_stride(st.surface);
-  JSAMPARRAY cmyk_row =
-      st.cmyk ? (*st.cinfo.mem->alloc_sarray)(reinterpret_cast<j_common_ptr>(&st.cinfo),
-                                              JPOOL_IMAGE, static_cast<JDIMENSION>(w * 4), 1)
-              : nullptr;
-  while (st.cinfo.output_scanline < st.cinfo.output_height) {
-    unsigned char* row = data + static_cast<std::ptrdiff_t>(st.cinfo.output_scanline) * stride;
-    if (!st.cmyk) {
-      JSAMPROW rows[1] = {row};
-      jpeg_read_scanlines(&st.cinfo, rows, 1);
-      continue;
-    }
-    jpeg_read_scanlines(&st.cinfo, cmyk_row, 1);
-    // Adobe CMYK JPEGs are stored inverted: channel * K gives R, G, B.
-    for (int x = 0; x < w; ++x) {
-      const JSAMPLE* p = cmyk_row[0] + 4 * x;
-      const unsigned k = p[3];
-      row[4 * x + 0] = static_cast<unsigned char>(p[2] * k / 255);
-      row[4 * x + 1] = static_cast<unsigned char>(p[1] * k / 255);
-      row[4 * x + 2] = static_cast<unsigned char>(p[0] * k / 255);
-      row[4 * x + 3] = 0xFF;
-    }
-  }
-  jpeg_finish_decompress(&st.cinfo);
-  return true;
-}
 
 void free_bytes(void* p) {
   delete static_cast<Bytes*>(p);
@@ -109,27 +21,49 @@ void free_bytes(void* p) {
 
 Result<Portrait> decode_portrait(ByteView jpeg) {
   if (jpeg.empty()) return fail(Errc::invalid_argument, "portrait is empty");
-  if (jpeg.size() > kMaxPortraitBytes) return fail(Errc::invalid_argument, "portrait is too large");
-  if (jpeg.size() < 3 || jpeg[0] != 0xFF || jpeg[1] != 0xD8 || jpeg[2] != 0xFF) {
+  DecodeOptions options;
+  options.orientation = ExifOrientation::ignore;
+  if (jpeg.size() > options.max_file_bytes) {
+    return fail(Errc::invalid_argument, "portrait is too large");
+  }
+  if (sniff_image_format(jpeg) != ImageFormat::jpeg) {
     return fail(Errc::invalid_argument, "portrait is not a JPEG file");
   }
-  auto st = std::make_unique<JpegState>();
-  const bool ok = run_decode(*st, jpeg);
-  if (st->created) jpeg_destroy_decompress(&st->cinfo);
-  Surface surface(st->surface);
-  if (!ok) return fail(Errc::invalid_argument, std::string("portrait JPEG: ") + st->err.message);
+  auto info = read_image_info(jpeg, options);
+  if (!info) return fail(Errc::invalid_argument, "portrait JPEG: " + info.error().message);
+  auto image = decode_image(jpeg, options);
+  if (!image) return fail(Errc::invalid_argument, "portrait JPEG: " + image.error().message);
+
+  Surface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, image->width, image->height));
+  if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+    return fail(Errc::invalid_argument, "portrait JPEG: cannot allocate the portrait surface");
+  }
+  cairo_surface_flush(surface.get());
+  unsigned char* data = cairo_image_surface_get_data(surface.get());
+  const int stride = cairo_image_surface_get_stride(surface.get());
+  for (int y = 0; y < image->height; ++y) {
+    const std::uint8_t* src = &image->rgb[static_cast<std::size_t>(y) * image->width * 3];
+    unsigned char* row = data + static_cast<std::ptrdiff_t>(y) * stride;
+    for (int x = 0; x < image->width; ++x) {
+      row[4 * x + 0] = src[3 * x + 2];
+      row[4 * x + 1] = src[3 * x + 1];
+      row[4 * x + 2] = src[3 * x + 0];
+      row[4 * x + 3] = 0xFF;
+    }
+  }
   cairo_surface_mark_dirty(surface.get());
 
   Portrait p;
-  p.width = cairo_image_surface_get_width(surface.get());
-  p.height = cairo_image_surface_get_height(surface.get());
-  if (!st->cmyk) {
+  p.width = image->width;
+  p.height = image->height;
+  if (!info->cmyk) {
     // PDF readers draw an Adobe CMYK JPEG inverted unless told otherwise;
-    // only the RGB and grayscale files go into the PDF as they are.
-    auto* copy = new Bytes(jpeg.begin(), jpeg.end());
+    // only the RGB and grayscale files go into the PDF as they are. Cairo
+    // owns the copy once it accepts it.
+    auto copy = std::make_unique<Bytes>(jpeg.begin(), jpeg.end());
     if (cairo_surface_set_mime_data(surface.get(), CAIRO_MIME_TYPE_JPEG, copy->data(), copy->size(),
-                                    free_bytes, copy) != CAIRO_STATUS_SUCCESS) {
-      delete copy;
+                                    free_bytes, copy.get()) == CAIRO_STATUS_SUCCESS) {
+      copy.release();
     }
   }
   p.surface = std::move(surface);

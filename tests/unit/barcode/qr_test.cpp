@@ -11,6 +11,7 @@
 #include "sdc/barcode.h"
 #include "sdc/bytes.h"
 #include "sdc/image.h"
+#include "unit/image/image_samples.h"
 
 namespace sdc {
 namespace {
@@ -183,6 +184,65 @@ TEST(QrTest, ImageReadersRefuseOtherBytes) {
 
   auto missing = read_qr_from_image_file("/nonexistent/sdc/qr.png");
   EXPECT_FALSE(missing);
+}
+
+TEST(QrTest, ReadsCmykJpegAndTransparentPng) {
+  const std::string text = sdc1_text(120, 5);
+  auto code = encode_qr(text);
+  ASSERT_TRUE(code);
+  const GrayImage g = qr_to_image(*code, 6);
+  // Adobe CMYK with K carrying the modules (255 is no ink); a PNG whose
+  // light modules are transparent black, which reads as white.
+  std::vector<std::uint8_t> cmyk, rgba;
+  for (const std::uint8_t v : g.pixels) {
+    cmyk.insert(cmyk.end(), {255, 255, 255, v});
+    rgba.insert(rgba.end(), {0, 0, 0, static_cast<std::uint8_t>(255 - v)});
+  }
+  auto from_cmyk = read_qr_from_image_bytes(test::cmyk_jpeg(g.width, g.height, cmyk));
+  ASSERT_TRUE(from_cmyk) << from_cmyk.error().message;
+  EXPECT_EQ(*from_cmyk, text);
+  auto from_png = read_qr_from_image_bytes(test::rgba_png(g.width, g.height, rgba));
+  ASSERT_TRUE(from_png) << from_png.error().message;
+  EXPECT_EQ(*from_png, text);
+}
+
+TEST(QrTest, ImageReadersHonourTheDecodeLimits) {
+  const std::string text = sdc1_text(60, 3);
+  auto code = encode_qr(text);
+  ASSERT_TRUE(code);
+  const RgbImage rgb = to_rgb(qr_to_image(*code, 4));
+  // Headers announcing 8000 x 8000 (64 megapixels, over kQrImageLimits'
+  // 60) in files of a few kilobytes: refused from the header, with
+  // Errc::limit, not left to fail in decoding with Errc::parse.
+  const Bytes jpeg = test::with_jpeg_size(encode_jpeg(rgb).value(), 8000, 8000);
+  const Bytes png = test::with_png_size(encode_png(rgb).value(), 8000, 8000);
+  ASSERT_FALSE(jpeg.empty());
+  ASSERT_FALSE(png.empty());
+  ASSERT_GT(std::int64_t{8000} * 8000, kQrImageLimits.max_pixels);
+  for (const Bytes& file : {jpeg, png}) {
+    auto r = read_qr_from_image_bytes(file);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::limit) << r.error().message;
+  }
+  // Wider than a side may be, though few pixels in all.
+  auto wide = read_qr_from_image_bytes(test::with_png_size(encode_png(rgb).value(), 30'001, 1));
+  ASSERT_FALSE(wide);
+  EXPECT_EQ(wide.error().code, Errc::limit) << wide.error().message;
+
+  // The limits a caller gives are the ones applied: the readable symbol
+  // itself is refused under a smaller pixel count or file size.
+  const Bytes good = encode_png(rgb).value();
+  ASSERT_TRUE(read_qr_from_image_bytes(good));
+  DecodeOptions small = kQrImageLimits;
+  small.max_pixels = std::int64_t{rgb.width} * rgb.height - 1;
+  auto few = read_qr_from_image_bytes(good, small);
+  ASSERT_FALSE(few);
+  EXPECT_EQ(few.error().code, Errc::limit);
+  small = kQrImageLimits;
+  small.max_file_bytes = good.size() - 1;
+  auto short_file = read_qr_from_image_bytes(good, small);
+  ASSERT_FALSE(short_file);
+  EXPECT_EQ(short_file.error().code, Errc::limit);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include "sdc/crypto.h"
 #include "sdc/image.h"
+#include "unit/image/image_samples.h"
 
 namespace sdc {
 namespace {
@@ -78,32 +79,6 @@ std::string codes(const PortraitReport& r) {
 
 RgbImage uniform(int w, int h, std::uint8_t v) {
   return RgbImage{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w) * h * 3, v)};
-}
-
-// An APP1 segment with only an EXIF Orientation tag (big-endian TIFF).
-Bytes exif_orientation_segment(std::uint8_t orientation) {
-  const Bytes tiff = {'M',  'M',         0, 42, 0, 0, 0, 8,  // header, IFD0 at 8
-                      0,    1,                               // one entry
-                      0x01, 0x12,        0, 3,  0, 0, 0, 1,  // Orientation, SHORT, 1 value
-                      0,    orientation, 0, 0,               // the value
-                      0,    0,           0, 0};              // no next IFD
-  Bytes payload = {'E', 'x', 'i', 'f', 0, 0};
-  payload.insert(payload.end(), tiff.begin(), tiff.end());
-  const auto len = static_cast<std::uint16_t>(payload.size() + 2);
-  Bytes seg(4 + payload.size());
-  seg[0] = 0xFF;
-  seg[1] = 0xE1;
-  seg[2] = static_cast<std::uint8_t>(len >> 8);
-  seg[3] = static_cast<std::uint8_t>(len);
-  std::copy(payload.begin(), payload.end(), seg.begin() + 4);
-  return seg;
-}
-
-Bytes with_segment_after_soi(const Bytes& jpeg, const Bytes& segment) {
-  Bytes out(jpeg.begin(), jpeg.begin() + 2);
-  out.insert(out.end(), segment.begin(), segment.end());
-  out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
-  return out;
 }
 
 RgbImage rotate_anticlockwise(const RgbImage& in) {
@@ -381,8 +356,8 @@ TEST(PortraitCheck, AcceptsPng) {
 TEST(PortraitExif, AppliesOrientationSoThePhotoIsUpright) {
   // Stored on its side, with the tag telling viewers to turn it clockwise.
   const RgbImage sideways = rotate_anticlockwise(one_face_image());
-  const Bytes jpeg =
-      with_segment_after_soi(encode_jpeg(sideways, 95).value(), exif_orientation_segment(6));
+  const Bytes jpeg = test::with_segment_after_soi(encode_jpeg(sideways, 95).value(),
+                                                  test::exif_orientation_segment(6));
   auto info = read_image_info(jpeg);
   ASSERT_TRUE(info) << info.error().message;
   EXPECT_EQ(info->exif_orientation, 6);
@@ -401,118 +376,6 @@ TEST(PortraitExif, AppliesOrientationSoThePhotoIsUpright) {
   auto r = check_portrait(jpeg);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(r->accepted) << codes(*r);
-}
-
-TEST(PortraitExif, EveryOrientationGivesTheSameUprightImage) {
-  // A 3x2 image; each orientation stored as its inverse transform.
-  RgbImage up = uniform(3, 2, 0);
-  for (std::size_t i = 0; i < up.rgb.size(); ++i) up.rgb[i] = static_cast<std::uint8_t>(i * 13);
-  const auto at = [](const RgbImage& im, int x, int y) {
-    return im.rgb[(static_cast<std::size_t>(y) * im.width + x) * 3];
-  };
-  for (std::uint8_t o = 1; o <= 8; ++o) {
-    const bool swap = o >= 5;
-    RgbImage stored = uniform(swap ? 2 : 3, swap ? 3 : 2, 0);
-    // Fill `stored` so that applying orientation `o` gives `up`.
-    for (int y = 0; y < up.height; ++y) {
-      for (int x = 0; x < up.width; ++x) {
-        int sx = x, sy = y;
-        const int w = stored.width, h = stored.height;
-        switch (o) {
-          case 2:
-            sx = w - 1 - x;
-            break;
-          case 3:
-            sx = w - 1 - x;
-            sy = h - 1 - y;
-            break;
-          case 4:
-            sy = h - 1 - y;
-            break;
-          case 5:
-            sx = y;
-            sy = x;
-            break;
-          case 6:
-            sx = y;
-            sy = h - 1 - x;
-            break;
-          case 7:
-            sx = w - 1 - y;
-            sy = h - 1 - x;
-            break;
-          case 8:
-            sx = w - 1 - y;
-            sy = x;
-            break;
-          default:
-            break;
-        }
-        for (int c = 0; c < 3; ++c) {
-          stored.rgb[(static_cast<std::size_t>(sy) * w + sx) * 3 + c] =
-              up.rgb[(static_cast<std::size_t>(y) * up.width + x) * 3 + c];
-        }
-      }
-    }
-    // Lossless enough: each pixel blown up to a flat 16x16 block.
-    const RgbImage big = resize(stored, stored.width * 16, stored.height * 16);
-    RgbImage blocky = uniform(big.width, big.height, 0);
-    for (int y = 0; y < big.height; ++y) {
-      for (int x = 0; x < big.width; ++x) {
-        for (int c = 0; c < 3; ++c) {
-          blocky.rgb[(static_cast<std::size_t>(y) * big.width + x) * 3 + c] =
-              stored.rgb[(static_cast<std::size_t>(y / 16) * stored.width + x / 16) * 3 + c];
-        }
-      }
-    }
-    const Bytes jpeg =
-        with_segment_after_soi(encode_jpeg(blocky, 100).value(), exif_orientation_segment(o));
-    auto img = decode_image(jpeg);
-    ASSERT_TRUE(img) << int{o};
-    ASSERT_EQ(img->width, 48) << int{o};
-    ASSERT_EQ(img->height, 32) << int{o};
-    for (int y = 0; y < 2; ++y) {
-      for (int x = 0; x < 3; ++x) {
-        EXPECT_NEAR(at(*img, x * 16 + 8, y * 16 + 8), at(up, x, y), 3)
-            << "orientation " << int{o} << " at " << x << "," << y;
-      }
-    }
-  }
-}
-
-TEST(PortraitExif, MalformedExifIsIgnored) {
-  const Bytes base = encode_jpeg(uniform(32, 24, 100)).value();
-  std::vector<Bytes> segments;
-  Bytes seg = exif_orientation_segment(6);
-  // IFD offset far past the end.
-  Bytes far = seg;
-  far[4 + 6 + 4] = 0x7F;
-  segments.push_back(far);
-  // Entry count larger than the segment, the Orientation tag not among those present.
-  Bytes many = seg;
-  many[4 + 6 + 8] = 0xFF;
-  many[4 + 6 + 11] = 0x10;
-  segments.push_back(many);
-  // Orientation out of range, wrong type.
-  Bytes big_value = seg;
-  big_value[4 + 6 + 19] = 77;
-  segments.push_back(big_value);
-  Bytes wrong_type = seg;
-  wrong_type[4 + 6 + 13] = 4;
-  segments.push_back(wrong_type);
-  // Cut short at every length before the end of the Orientation entry.
-  for (std::size_t n = 4; n < 4 + 6 + 22; ++n) {
-    Bytes cut(seg.begin(), seg.begin() + static_cast<std::ptrdiff_t>(n));
-    cut[2] = 0;
-    cut[3] = static_cast<std::uint8_t>(n - 2);
-    segments.push_back(cut);
-  }
-  for (const Bytes& s : segments) {
-    auto img = decode_image(with_segment_after_soi(base, s));
-    ASSERT_TRUE(img) << img.error().message;
-    EXPECT_EQ(img->width, 32);
-    EXPECT_EQ(img->height, 24);
-  }
 }
 
 TEST(PortraitSpecimen, SilhouettePassesWithoutFaceDetection) {
@@ -558,27 +421,6 @@ TEST(PortraitCheck, ThreadsGetTheSameAnswer) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(same.load(), 3);
-}
-
-TEST(PortraitImage, PngRoundTripAndCropFill) {
-  RgbImage img = uniform(5, 4, 0);
-  for (std::size_t i = 0; i < img.rgb.size(); ++i) img.rgb[i] = static_cast<std::uint8_t>(i * 7);
-  auto back = decode_image(encode_png(img).value());
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->rgb, img.rgb);
-
-  const RgbImage c = crop(img, -1, -1, 3, 3, std::array<std::uint8_t, 3>{1, 2, 3});
-  EXPECT_EQ(c.rgb[0], 1);
-  EXPECT_EQ(c.rgb[2], 3);
-  EXPECT_EQ(c.rgb[(1 * 3 + 1) * 3], img.rgb[0]);
-  const RgbImage e = crop(img, -2, 0, 2, 1);  // edge replicated
-  EXPECT_EQ(e.rgb[0], img.rgb[0]);
-
-  const RgbImage half = resize(uniform(40, 30, 77), 20, 15);
-  EXPECT_EQ(half.width, 20);
-  EXPECT_TRUE(std::all_of(half.rgb.begin(), half.rgb.end(), [](auto v) { return v == 77; }));
-  EXPECT_EQ(to_gray(uniform(2, 2, 200)).pixels, std::vector<std::uint8_t>(4, 200));
-  EXPECT_EQ(encode_jpeg(RgbImage{}).error().code, Errc::invalid_argument);
 }
 
 }  // namespace

@@ -20,9 +20,10 @@
 
 #include "sdc/barcode.h"
 #include "sdc/card_render.h"
-#include "sdc/portrait.h"
 #include "sdc/image.h"
 #include "sdc/mrz.h"
+#include "sdc/portrait.h"
+#include "unit/image/image_samples.h"
 
 namespace sdc {
 namespace {
@@ -46,9 +47,7 @@ CardData test_card(const std::string& document_number = "DK4000000") {
 }
 
 const Bytes& silhouette() {
-  static const Bytes jpeg = [] {
-    return make_specimen_silhouette_jpeg();
-  }();
+  static const Bytes jpeg = [] { return make_specimen_silhouette_jpeg(); }();
   return jpeg;
 }
 
@@ -441,6 +440,23 @@ TEST(RenderTest, LongAndUnicodeNamesRender) {
   auto r = render_card(c, silhouette(), o);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(r->front_png.empty());
+}
+
+TEST(RenderTest, RendersACmykPortrait) {
+  // An Adobe CMYK portrait, all red (no cyan ink, full magenta and yellow):
+  // drawn as red, not inverted, in the raster and in the PDF.
+  RenderOptions o;
+  o.dpi = 150;
+  auto r = render_card(test_card(), test::uniform_cmyk_jpeg(350, 450, {255, 0, 0, 255}), o);
+  ASSERT_TRUE(r) << r.error().message;
+  auto front = decode_image(r->front_png);
+  ASSERT_TRUE(front) << front.error().message;
+  const auto reddish = std::count_if(front->rgb.begin(), front->rgb.end() - 2, [&](const auto& v) {
+    const auto i = static_cast<std::size_t>(&v - front->rgb.data());
+    return i % 3 == 0 && v > 200 && front->rgb[i + 1] < 120 && front->rgb[i + 2] < 120;
+  });
+  EXPECT_GT(reddish, 5000) << "the red portrait is not on the card";
+  EXPECT_FALSE(r->pdf.empty());
 }
 
 TEST(RenderTest, RefusesWhatItCannotPrint) {
