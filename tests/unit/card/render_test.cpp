@@ -26,6 +26,7 @@
 #include "sdc/image.h"
 #include "sdc/mrz.h"
 #include "sdc/portrait.h"
+#include "sdc/specimen.h"
 
 namespace sdc {
 namespace {
@@ -620,6 +621,20 @@ TEST(RenderTest, SpecimenIsConsistent) {
   EXPECT_EQ(
       mrz_check_digit(l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11)),
       l2[29]);
+  // The card prints the one specimen holder, and its MRZ is the one issuance
+  // would compute for that holder.
+  const Holder person = specimen_holder();
+  EXPECT_EQ(s.holder.a_number, person.a_number);
+  EXPECT_EQ(s.holder.date_of_birth, person.date_of_birth);
+  EXPECT_EQ(s.holder.sex, person.sex);
+  Claims claims;
+  claims.iss = s.iss;
+  claims.exp = *parse_time(s.expires_at);
+  claims.holder = person;
+  claims.holder.document_number = s.document_number;
+  auto mrz = card_mrz(claims);
+  ASSERT_TRUE(mrz) << mrz.error().message;
+  EXPECT_EQ(*mrz, s.mrz);
   auto img = decode_image(make_specimen_silhouette_jpeg());
   ASSERT_TRUE(img);
   EXPECT_EQ(img->width, kPortraitWidth);
