@@ -6,6 +6,7 @@
 
 #include "card/render_draw.h"
 #include "sdc/image.h"
+#include "sdc/specimen.h"
 
 namespace sdc {
 
@@ -24,14 +25,15 @@ CardData specimen_card() {
   // Check digits worked out per ICAO 9303 Part 3 (7-3-1).
   c.mrz = {"IDUSASPEC1MEN01A123456789<<<<<", "9001011<3012316UTO<<<<<<<<<<<7",
            "SPECIMEN<<SAMPLE<<<<<<<<<<<<<<"};
+  const Holder person = specimen_holder();
   CardHolder& h = c.holder;
   h.document_number = c.document_number;
-  h.a_number = "123456789";
-  h.family_name = "SPECIMEN";
-  h.given_names = "SAMPLE";
-  h.date_of_birth = "1990-01-01";
-  h.sex = "X";
-  h.nationality = "UTO";
+  h.a_number = person.a_number;
+  h.family_name = person.family_name;
+  h.given_names = person.given_names;
+  h.date_of_birth = person.date_of_birth;
+  h.sex = person.sex;
+  h.nationality = person.nationality;
   h.issuing_office = "ATL";
   h.card_version = 1;
   // A barcode of realistic length that is plainly not a signed card: Base45

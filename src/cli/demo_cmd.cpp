@@ -6,22 +6,12 @@
 #include "cli/portrait_input.h"
 #include "sdc/file.h"
 #include "sdc/issuer.h"
+#include "sdc/specimen.h"
 #include "sdc/verify.h"
 
 namespace sdc::cli {
 
 namespace {
-
-Holder specimen_holder() {
-  Holder h;
-  h.a_number = "123456789";
-  h.family_name = "SPECIMEN";
-  h.given_names = "SAMPLE";
-  h.date_of_birth = "1990-01-01";
-  h.sex = "X";
-  h.nationality = "UTO";
-  return h;
-}
 
 int run_demo(const std::filesystem::path& dir) {
   auto now = SystemClock().now();
@@ -45,14 +35,17 @@ int run_demo(const std::filesystem::path& dir) {
   auto card = issue_card(holder, *signer, *settings, o, crypto::system_random());
   if (!card) return usage_error(card.error());
   nlohmann::json card_json = card->to_json();
-  if (auto w = write_file_atomic(dir / "card.json", card_json.dump(2) + "\n"); !w) return usage_error(w.error());
-  if (auto w = write_file_atomic(dir / "portrait.jpg", as_chars(portrait.jpeg)); !w) return usage_error(w.error());
+  if (auto w = write_file_atomic(dir / "card.json", card_json.dump(2) + "\n"); !w)
+    return usage_error(w.error());
+  if (auto w = write_file_atomic(dir / "portrait.jpg", as_chars(portrait.jpeg)); !w)
+    return usage_error(w.error());
 
   auto list = StatusList::create(o.status_list_size);
   StatusListClaims claims{settings->status_uri, now, now + 86400, 3600};
   auto token = build_status_list_token(*list, claims, *signer);
   if (!token) return usage_error(token.error());
-  if (auto w = write_file_atomic(dir / "validity.cwt", as_chars(*token)); !w) return usage_error(w.error());
+  if (auto w = write_file_atomic(dir / "validity.cwt", as_chars(*token)); !w)
+    return usage_error(w.error());
 
   auto render = render_issued_card(card_json, portrait, dir / "card");
 
@@ -75,11 +68,11 @@ int run_demo(const std::filesystem::path& dir) {
        {{"keys", keys.dir().string()},
         {"card", (dir / "card.json").string()},
         {"validity_list", (dir / "validity.cwt").string()},
-        {"rendered", render ? (dir / "card").string() : "not rendered: " + render.error().message}}},
-      {"try",
-       "build/bin/sdc verify --root " + keys.root_cert().string() + " --signers " +
-           keys.bundle().string() + " --status " + (dir / "validity.cwt").string() +
-           " --barcode-file " + (dir / "barcode.txt").string()},
+        {"rendered",
+         render ? (dir / "card").string() : "not rendered: " + render.error().message}}},
+      {"try", "build/bin/sdc verify --root " + keys.root_cert().string() + " --signers " +
+                  keys.bundle().string() + " --status " + (dir / "validity.cwt").string() +
+                  " --barcode-file " + (dir / "barcode.txt").string()},
   };
   (void)write_file_atomic(dir / "barcode.txt", card->barcode + "\n");
   print_json(out);
@@ -91,7 +84,8 @@ int run_demo(const std::filesystem::path& dir) {
 
 void register_demo(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "demo", "Make demo keys (first run), issue a SPECIMEN card, publish a validity list and verify");
+      "demo",
+      "Make demo keys (first run), issue a SPECIMEN card, publish a validity list and verify");
   auto dir = std::make_shared<std::string>("var/demo");
   cmd->add_option("--dir", *dir, "Working folder")->capture_default_str();
   on_run(cmd, [dir] { return run_demo(*dir); });

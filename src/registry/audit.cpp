@@ -1,7 +1,6 @@
 #include "sdc/registry/audit.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <charconv>
 #include <map>
@@ -10,6 +9,7 @@
 
 #include "sdc/crypto.h"
 #include "sdc/file.h"
+#include "sdc/secret_file.h"
 
 namespace sdc::registry {
 namespace {
@@ -126,14 +126,9 @@ Result<CheckpointKey> CheckpointKey::generate() {
 
 Result<CheckpointKey> CheckpointKey::load(const std::filesystem::path& path) {
   ensure_sodium();
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return fail(Errc::io, "audit checkpoint key " + path.string() + ": cannot be read");
-  if ((st.st_mode & 077) != 0)
-    return fail(Errc::crypto, "audit checkpoint key " + path.string() +
-                                  ": readable by others; it must have mode 0600");
-  auto text = read_file(path, 1024);
-  if (!text) return std::unexpected(text.error());
+  auto text = read_secret_file(path, 1024);
+  if (!text) return fail(text.error().code, "audit checkpoint key " + text.error().message);
+  WipeOnExit wipe(*text);
   std::string_view t = *text;
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
   auto seed = hex_decode(t);

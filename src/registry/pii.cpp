@@ -1,13 +1,13 @@
 #include "sdc/registry/pii.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <cctype>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "sdc/file.h"
+#include "sdc/secret_file.h"
 
 namespace sdc::registry {
 namespace {
@@ -61,14 +61,9 @@ PiiKeys PiiKeys::generate(Random& random) {
 }
 
 Result<PiiKeys> PiiKeys::load(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return fail(Errc::io, "personal-data key file " + path.string() + ": cannot be read");
-  if ((st.st_mode & 077) != 0)
-    return fail(Errc::crypto, "personal-data key file " + path.string() +
-                                  ": readable by others; it must have mode 0600");
-  auto text = read_file(path, 4096);
-  if (!text) return std::unexpected(text.error());
+  auto text = read_secret_file(path, 4096);
+  if (!text) return fail(text.error().code, "personal-data key file " + text.error().message);
+  WipeOnExit wipe(*text);
   std::string_view rest = *text;
   auto next_line = [&rest]() {
     auto nl = rest.find('\n');

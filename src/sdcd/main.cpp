@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "sdc/crypto.h"
+#include "sdc/http/demo_seed.h"
 #include "sdc/http/server.h"
-#include "sdc/portrait.h"
 
 std::string_view sdcd_openapi_yaml();
 
@@ -19,7 +19,6 @@ namespace {
 
 using sdc::http::ConfigOverrides;
 using sdc::http::Server;
-using sdc::registry::Role;
 
 // The world sdcd runs in: the system's clock, CSPRNG and time-zone database.
 struct World {
@@ -109,63 +108,14 @@ int serve(Server& server) {
   return ok ? 0 : 1;
 }
 
-sdc::Result<void> seed_demo(Server& server) {
-  struct DemoUser {
-    const char* name;
-    const char* password;
-    Role role;
-  };
-  static constexpr DemoUser users[] = {
-      {"officer", "demo-officer-pass", Role::enrollment_officer},
-      {"field", "demo-field-pass", Role::field_officer},
-      {"screener", "demo-screener-pass", Role::checkpoint_screener},
-      {"kiosk", "demo-kiosk-pass", Role::kiosk},
-      {"auditor", "demo-auditor-pass", Role::auditor},
-      {"demoadmin", "demo-admin-pass", Role::administrator},
-  };
-  sdc::registry::User officer;
-  for (const auto& u : users) {
-    auto made = server.add_user(u.name, u.password, u.role);
-    if (!made) return std::unexpected(made.error());
-    if (u.role == Role::enrollment_officer) officer = *made;
-  }
-  // Fictional offices in real time zones (555 numbers are reserved for fiction).
-  struct DemoOffice {
-    const char *name, *address, *time_zone, *phone;
-  };
-  static constexpr DemoOffice offices[] = {
-      {"Specimen Field Office East", "100 Specimen Plaza, Newark", "America/New_York",
-       "+1 201 555 0100"},
-      {"Specimen Field Office Central", "200 Sample Avenue, Chicago", "America/Chicago",
-       "+1 312 555 0100"},
-      {"Specimen Field Office West", "300 Example Street, Los Angeles", "America/Los_Angeles",
-       "+1 213 555 0100"},
-  };
-  for (const auto& o : offices)
-    if (auto r = server.add_office(o.name, o.address, o.time_zone, o.phone); !r)
-      return std::unexpected(r.error());
-  auto portrait = sdc::specimen_portrait();
-  struct Specimen {
-    const char *a, *family, *given, *dob, *sex, *nat, *lang;
-  };
-  static constexpr Specimen specimens[] = {
-      {"A201-555-001", "SPECIMEN", "ANNA MARIA", "1974-08-12", "F", "UTO", "sv"},
-      {"A201-555-002", "MUSTERMANN", "ERIKA", "1988-03-XX", "F", "UTO", "de"},
-      {"A201-555-003", "PUBLIC", "JOHN Q", "1990-11-30", "M", "UTO", "es"},
-  };
-  for (const auto& s : specimens) {
-    sdc::registry::HolderInput in{s.a,   s.family, s.given,       s.dob,
-                                  s.sex, s.nat,    portrait.jpeg, "SPECIMEN - not a real person",
-                                  s.lang};
-    auto h = server.registry().enroll(officer, in);
-    if (!h) return std::unexpected(h.error());
-    auto c = server.registry().issue_card(officer, h->id);
-    if (!c) return std::unexpected(c.error());
-  }
+// Seeds the demo registry and prints its logins.
+sdc::Result<void> seed_demo_and_show_logins(Server& server) {
+  auto logins = sdc::http::seed_demo(server);
+  if (!logins) return std::unexpected(logins.error());
   std::fprintf(stderr, "sdcd demo: logins (username / password):\n");
-  for (const auto& u : users)
-    std::fprintf(stderr, "  %-10s %-20s %s\n", u.name, u.password,
-                 sdc::registry::to_string(u.role));
+  for (const auto& l : *logins)
+    std::fprintf(stderr, "  %-10s %-20s %s\n", l.username.c_str(), l.password.c_str(),
+                 sdc::registry::to_string(l.role));
   return {};
 }
 
@@ -290,7 +240,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (fresh) {
-    if (auto r = seed_demo(**server); !r) {
+    if (auto r = seed_demo_and_show_logins(**server); !r) {
       std::fprintf(stderr, "sdcd demo: %s\n", r.error().message.c_str());
       return 1;
     }

@@ -11,18 +11,22 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 
+#include "card/render_draw.h"
 #include "sdc/barcode.h"
 #include "sdc/card_render.h"
 #include "sdc/image.h"
 #include "sdc/mrz.h"
 #include "sdc/portrait.h"
+#include "sdc/specimen.h"
 #include "unit/image/image_samples.h"
 
 namespace sdc {
@@ -428,6 +432,67 @@ TEST(RenderTest, FieldsAreSpelledAsPrinted) {
   EXPECT_FALSE(parse_card_formats("svg", o));
 }
 
+// A box on the card in millimetres from its top-left corner.
+struct MmBox {
+  double left, top, right, bottom;
+};
+
+// The value boxes of the front's name fields (render_front.cpp) and the
+// microtext lines that repeat the name.
+constexpr MmBox kFamilyNameBox{30.6, 15.85, 82.6, 20.3};
+constexpr MmBox kGivenNamesBox{30.6, 23.25, 82.6, 27.2};
+constexpr MmBox kMicrotextTop{3.6, 11.4, 82.6, 13.0};
+constexpr MmBox kMicrotextFoot{30.6, 48.4, 69.5, 50.0};
+
+bool in_box(const MmBox& b, double x_mm, double y_mm, double margin) {
+  return x_mm >= b.left - margin && x_mm <= b.right + margin && y_mm >= b.top - margin &&
+         y_mm <= b.bottom + margin;
+}
+
+// The pixels of one rendering that another rendering of the same card
+// (with other names) does not have, within one box.
+struct Ink {
+  double left_mm = 1e9, right_mm = -1e9, top_mm = 1e9, bottom_mm = -1e9;
+  int dark_pixels = 0;              // the text colour, not a blend with the guilloche
+  std::map<int, int> dark_per_row;  // pixel row -> dark pixels in it
+};
+
+// True when the dark rows have a gap in their middle third: two lines of text.
+bool two_lines(const Ink& ink) {
+  if (ink.dark_per_row.size() < 6) return false;
+  const int first = ink.dark_per_row.begin()->first, last = ink.dark_per_row.rbegin()->first;
+  int peak = 0, middle_low = 1 << 30;
+  for (int row = first; row <= last; ++row) {
+    const auto it = ink.dark_per_row.find(row);
+    const int n = it == ink.dark_per_row.end() ? 0 : it->second;
+    peak = std::max(peak, n);
+    if (3 * (row - first) >= last - first && 3 * (row - first) <= 2 * (last - first))
+      middle_low = std::min(middle_low, n);
+  }
+  return middle_low * 50 <= peak;
+}
+
+// Characters of `text` the face has no glyph for (they would print as boxes).
+int missing_glyphs(cairo_font_face_t* face, std::string_view text) {
+  cairo_matrix_t m;
+  cairo_matrix_init_identity(&m);
+  cairo_font_options_t* options = cairo_font_options_create();
+  cairo_scaled_font_t* font = cairo_scaled_font_create(face, &m, &m, options);
+  cairo_font_options_destroy(options);
+  cairo_glyph_t* glyphs = nullptr;
+  int count = 0;
+  int missing = -1;
+  if (cairo_scaled_font_text_to_glyphs(font, 0, 0, text.data(), static_cast<int>(text.size()),
+                                       &glyphs, &count, nullptr, nullptr,
+                                       nullptr) == CAIRO_STATUS_SUCCESS) {
+    missing = static_cast<int>(
+        std::count_if(glyphs, glyphs + count, [](const cairo_glyph_t& g) { return g.index == 0; }));
+  }
+  cairo_glyph_free(glyphs);
+  cairo_scaled_font_destroy(font);
+  return missing;
+}
+
 TEST(RenderTest, LongAndUnicodeNamesRender) {
   CardData c = test_card();
   c.holder.family_name =
@@ -435,11 +500,85 @@ TEST(RenderTest, LongAndUnicodeNamesRender) {
       "VON UND ZU ØSTERGÅRD-ÞÓRSSON";
   c.holder.given_names = "МАРИЯ-ЛУИЗА ΑΙΚΑΤΕΡΙΝΗ Søren Łukasz Ğül Đorđević";
   c.holder.nationality = "COD";
+  // The same card without names: where the two differ is what the names drew.
+  CardData nameless = c;
+  nameless.holder.family_name.clear();
+  nameless.holder.given_names.clear();
   RenderOptions o;
-  o.dpi = 150;
+  o.dpi = 300;
+  o.pdf = false;
   auto r = render_card(c, silhouette(), o);
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_FALSE(r->front_png.empty());
+  auto rn = render_card(nameless, silhouette(), o);
+  ASSERT_TRUE(rn) << rn.error().message;
+  auto with = decode_image(r->front_png);
+  auto without = decode_image(rn->front_png);
+  ASSERT_TRUE(with && without);
+  ASSERT_EQ(with->width, without->width);
+  ASSERT_EQ(with->height, without->height);
+
+  const double px_per_mm = with->width / kCardWidthMm;
+  const double px_mm = 1 / px_per_mm;
+  Ink family, given;
+  int strays = 0;
+  for (int y = 0; y < with->height; ++y) {
+    for (int x = 0; x < with->width; ++x) {
+      const std::size_t at = (static_cast<std::size_t>(y) * with->width + x) * 3;
+      int diff = 0, sum = 0;
+      for (int k = 0; k < 3; ++k) {
+        diff = std::max(diff, std::abs(with->rgb[at + k] - without->rgb[at + k]));
+        sum += with->rgb[at + k];
+      }
+      if (diff < 24) continue;
+      const double xm = (x + 0.5) * px_mm, ym = (y + 0.5) * px_mm;
+      // Anti-aliasing may reach a pixel past a box; nothing else may.
+      Ink* ink = in_box(kFamilyNameBox, xm, ym, 2 * px_mm)   ? &family
+                 : in_box(kGivenNamesBox, xm, ym, 2 * px_mm) ? &given
+                                                             : nullptr;
+      if (!ink) {
+        if (!in_box(kMicrotextTop, xm, ym, 0.3) && !in_box(kMicrotextFoot, xm, ym, 0.3) &&
+            strays++ < 5)
+          ADD_FAILURE() << "the names drew outside their boxes at " << xm << ", " << ym << " mm";
+        continue;
+      }
+      ink->left_mm = std::min(ink->left_mm, xm);
+      ink->right_mm = std::max(ink->right_mm, xm);
+      ink->top_mm = std::min(ink->top_mm, ym);
+      ink->bottom_mm = std::max(ink->bottom_mm, ym);
+      if (sum / 3 < 80) {
+        ++ink->dark_pixels;
+        ++ink->dark_per_row[y];
+      }
+    }
+  }
+  EXPECT_EQ(strays, 0);
+
+  for (const auto& [name, ink, box] : {std::tuple{"family name", &family, kFamilyNameBox},
+                                       {"given names", &given, kGivenNamesBox}}) {
+    SCOPED_TRACE(name);
+    // Dark text fills a good part of the box...
+    const double box_px = (box.right - box.left) * (box.bottom - box.top) * px_per_mm * px_per_mm;
+    EXPECT_GT(ink->dark_pixels, 0.05 * box_px);
+    // ...from its left edge to near its right one: so long a name is fitted
+    // to the box's width, neither cut short nor spilling past it.
+    EXPECT_NEAR(ink->left_mm, box.left, 0.5);
+    EXPECT_GT(ink->right_mm, box.right - 1.5);
+    EXPECT_LE(ink->right_mm, box.right + px_mm);
+    EXPECT_GE(ink->top_mm, box.top - px_mm);
+    EXPECT_LE(ink->bottom_mm, box.bottom + px_mm);
+  }
+  // Too long for one line even condensed, the family name takes two; the
+  // given names fit one.
+  EXPECT_TRUE(two_lines(family));
+  EXPECT_FALSE(two_lines(given));
+
+  // Every letter, Latin, Greek or Cyrillic, has a glyph in the card's faces.
+  auto fonts = card_render::load_fonts();
+  ASSERT_TRUE(fonts) << fonts.error().message;
+  for (cairo_font_face_t* face : {fonts->sans_bold.get(), fonts->condensed_bold.get()}) {
+    EXPECT_EQ(missing_glyphs(face, c.holder.family_name), 0);
+    EXPECT_EQ(missing_glyphs(face, c.holder.given_names), 0);
+  }
 }
 
 TEST(RenderTest, RendersACmykPortrait) {
@@ -500,6 +639,20 @@ TEST(RenderTest, SpecimenIsConsistent) {
   EXPECT_EQ(
       mrz_check_digit(l1.substr(5, 25) + l2.substr(0, 7) + l2.substr(8, 7) + l2.substr(18, 11)),
       l2[29]);
+  // The card prints the one specimen holder, and its MRZ is the one issuance
+  // would compute for that holder.
+  const Holder person = specimen_holder();
+  EXPECT_EQ(s.holder.a_number, person.a_number);
+  EXPECT_EQ(s.holder.date_of_birth, person.date_of_birth);
+  EXPECT_EQ(s.holder.sex, person.sex);
+  Claims claims;
+  claims.iss = s.iss;
+  claims.exp = *parse_time(s.expires_at);
+  claims.holder = person;
+  claims.holder.document_number = s.document_number;
+  auto mrz = card_mrz(claims);
+  ASSERT_TRUE(mrz) << mrz.error().message;
+  EXPECT_EQ(*mrz, s.mrz);
   auto img = decode_image(make_specimen_silhouette_jpeg());
   ASSERT_TRUE(img);
   EXPECT_EQ(img->width, kPortraitWidth);

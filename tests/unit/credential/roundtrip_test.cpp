@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
+#include <string>
 
+#include "sdc/cbor.h"
 #include "sdc/cose.h"
 #include "sdc/verify.h"
 #include "sdc/zlib.h"
@@ -84,22 +87,85 @@ TEST(RoundTrip, ManyGeneratedHoldersIncludingUnicodeLongAndUnknownDates) {
   EXPECT_EQ(n, 7 * 5 * 4);
 }
 
+// Where `part` (a view into `whole`) starts in it.
+std::size_t offset_in(const Bytes& whole, ByteView part) {
+  return static_cast<std::size_t>(part.data() - whole.data());
+}
+
+bool inside(std::size_t i, std::size_t start, std::size_t size) {
+  return i >= start && i < start + size;
+}
+
+// A forged card must be turned away by one of the checks up to the
+// signature's, never reach the checks of an authentic card (NOT_YET_VALID,
+// EXPIRED, ... VALID) and never hand out claims.
+bool rejected_before_authenticity(const Verification& v) {
+  return v.result >= VerifyResult::malformed && v.result <= VerifyResult::bad_signature &&
+         !v.claims.has_value();
+}
+
+// The alteration leaves nothing for an earlier check to find (the COSE
+// structure parses, names ES256 and the signer, the claims decode with the
+// original dates): the signature check alone must catch it.
+bool only_the_signature_can_tell(const Bytes& altered, const Claims& original, ByteView kid) {
+  auto cose = parse_cose_sign1(altered);
+  if (!cose || !cose->alg_is_es256 || !cose->kid) return false;
+  if (!std::ranges::equal(*cose->kid, kid)) return false;
+  auto claims = decode_claims(cose->payload);
+  return claims && claims->iat == original.iat && claims->exp == original.exp;
+}
+
 TEST(RoundTrip, EverySingleByteChangeToTheSignedBytesIsRejected) {
   auto issuer = TestIssuer::make();
-  auto barcode = *issue_barcode(sample_claims(), issuer.signer);
-  auto cose = *zlib_inflate(*base45_decode(barcode.substr(5)), kMaxInflatedBarcode);
-  std::size_t checked = 0;
+  const Claims claims = sample_claims();
+  auto barcode = *issue_barcode(claims, issuer.signer);
+  const Bytes cose = *zlib_inflate(*base45_decode(barcode.substr(5)), kMaxInflatedBarcode);
+  auto parsed = parse_cose_sign1(cose);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+
+  // The signed bytes (the protected header and the payload) as the issuer
+  // makes them, built here from the claims and the signer's kid.
+  cbor::Writer header;
+  header.map(2).uint(1).integer(-7).uint(4).bytes(issuer.signer.kid);
+  const Bytes payload = encode_claims(claims);
+  ASSERT_TRUE(std::ranges::equal(parsed->protected_bytes, header.data()));
+  ASSERT_TRUE(std::ranges::equal(parsed->payload, payload));
+  const std::size_t header_at = offset_in(cose, parsed->protected_bytes);
+  const std::size_t payload_at = offset_in(cose, parsed->payload);
+  const std::size_t signature_at = offset_in(cose, parsed->signature);
+
+  std::size_t signed_positions = 0;
+  std::set<std::size_t> caught_by_signature;  // positions whose ^ 0x01 only the signature caught
   for (std::size_t i = 0; i < cose.size(); ++i) {
+    const bool is_signed =
+        inside(i, header_at, header.data().size()) || inside(i, payload_at, payload.size());
+    const bool is_signature = inside(i, signature_at, parsed->signature.size());
+    if (is_signed) ++signed_positions;
     for (std::uint8_t delta : {std::uint8_t{0x01}, std::uint8_t{0x80}, std::uint8_t{0xFF}}) {
       Bytes altered = cose;
       altered[i] = static_cast<std::uint8_t>(altered[i] ^ delta);
-      std::string text = "SDC1:" + base45_encode(zlib_compress(altered));
-      Verification v = verify_barcode(text, issuer.trust, nullptr, kTestNow);
-      ASSERT_NE(v.result, VerifyResult::valid) << "byte " << i << " ^ " << int(delta);
-      ++checked;
+      const std::string text = "SDC1:" + base45_encode(zlib_compress(altered));
+      const Verification v = verify_barcode(text, issuer.trust, nullptr, kTestNow);
+      const std::string where = "byte " + std::to_string(i) + " ^ " + std::to_string(delta) + ": " +
+                                to_string(v.result) + " (" + v.detail + ")";
+      ASSERT_TRUE(rejected_before_authenticity(v)) << where;
+      if (is_signature ||
+          (is_signed && only_the_signature_can_tell(altered, claims, issuer.signer.kid))) {
+        ASSERT_EQ(v.result, VerifyResult::bad_signature) << where;
+        if (is_signed && delta == 0x01) caught_by_signature.insert(i);
+      }
     }
   }
-  EXPECT_EQ(checked, cose.size() * 3);
+  EXPECT_EQ(signed_positions, header.data().size() + payload.size());
+  // A letter of the family name changed to its neighbour leaves valid CBOR
+  // and valid claims: the signature check, and only it, must catch it.
+  const std::string_view family = claims.holder.family_name;
+  const auto name_at = std::ranges::search(parsed->payload, as_bytes(family));
+  ASSERT_FALSE(name_at.empty());
+  const std::size_t family_at =
+      payload_at + static_cast<std::size_t>(name_at.begin() - parsed->payload.begin());
+  for (std::size_t i = family_at; i < family_at + family.size(); ++i)
+    EXPECT_TRUE(caught_by_signature.contains(i)) << "family name byte at " << i;
 }
 
 TEST(RoundTrip, ResultsFollowTheSpecOrder) {
