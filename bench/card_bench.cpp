@@ -13,11 +13,11 @@
 
 #include <thread>
 
-#include "sdc/barcode.h"
-#include "sdc/card_render.h"
-#include "sdc/image.h"
-#include "sdc/issuer.h"
-#include "sdc/portrait.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/card/card_render.h"
+#include "sdc/image/image.h"
+#include "sdc/credential/issuer.h"
+#include "sdc/card/portrait.h"
 #include "support/test_issuer.h"
 
 namespace {

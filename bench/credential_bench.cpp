@@ -28,12 +28,12 @@
 #include <memory>
 #include <string>
 
-#include "sdc/cose.h"
-#include "sdc/credential.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
-#include "sdc/verify.h"
-#include "sdc/zlib.h"
+#include "sdc/credential/cose.h"
+#include "sdc/credential/credential.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
+#include "sdc/credential/verify.h"
+#include "sdc/util/zlib.h"
 #include "support/test_issuer.h"
 
 namespace {

@@ -67,9 +67,9 @@
 #include <vector>
 
 #include "registry_folder.h"
-#include "sdc/crypto.h"
-#include "sdc/portrait.h"
-#include "sdc/trust.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/card/portrait.h"
+#include "sdc/credential/trust.h"
 #include "support/test_issuer.h"
 
 namespace {

@@ -12,13 +12,13 @@
 #include <optional>
 #include <string>
 
-#include "sdc/credential.h"
-#include "sdc/file.h"
+#include "sdc/credential/credential.h"
+#include "sdc/util/file.h"
 #include "sdc/http/config.h"
-#include "sdc/pki.h"
-#include "sdc/registry.h"
-#include "sdc/registry/postgres_store.h"
-#include "sdc/registry/sqlite_store.h"
+#include "sdc/credential/pki.h"
+#include "sdc/registry/registry.h"
+#include "sdc/store_postgres/postgres_store.h"
+#include "sdc/store_sqlite/sqlite_store.h"
 
 namespace sdc::bench {
 

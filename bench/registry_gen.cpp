@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "registry_folder.h"
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
 #include "sdc/http/server.h"
-#include "sdc/portrait.h"
+#include "sdc/card/portrait.h"
 
 namespace {
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/bytes.h"
-#include "sdc/file.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/file.h"
 #include "sdc/registry/audit.h"
 
 namespace {

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "http/audit_filter.h"
-#include "sdc/registry.h"
+#include "sdc/registry/registry.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view query(reinterpret_cast<const char*>(data), size);

@@ -15,8 +15,8 @@
 #include <string>
 
 #include "fuzz_world.h"
-#include "sdc/verify.h"
-#include "sdc/zlib.h"
+#include "sdc/credential/verify.h"
+#include "sdc/util/zlib.h"
 
 extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, std::size_t max_size);
 

@@ -10,9 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sdc/bytes.h"
-#include "sdc/credential.h"
-#include "sdc/zlib.h"
+#include "sdc/util/bytes.h"
+#include "sdc/credential/credential.h"
+#include "sdc/util/zlib.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const sdc::ByteView input(data, size);

@@ -11,9 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sdc/cbor.h"
-#include "sdc/cose.h"
-#include "sdc/credential.h"
+#include "sdc/cbor/cbor.h"
+#include "sdc/credential/cose.h"
+#include "sdc/credential/credential.h"
 
 namespace {
 

@@ -11,10 +11,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "sdc/credential.h"
-#include "sdc/file.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
+#include "sdc/credential/credential.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
 
 namespace sdc::fuzz {
 

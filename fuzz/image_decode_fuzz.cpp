@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sdc/image.h"
+#include "sdc/image/image.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const sdc::ByteView bytes(data, size);

@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <string>
 
-#include "sdc/barcode.h"
-#include "sdc/file.h"
-#include "sdc/image.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/util/file.h"
+#include "sdc/image/image.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "sdc/barcode.h"
+#include "sdc/barcode/barcode.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2) return 0;

@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "fuzz_world.h"
-#include "sdc/status_list.h"
+#include "sdc/credential/status_list.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   (void)sdc::fuzz::world();

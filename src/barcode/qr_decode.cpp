@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sdc/barcode.h"
+#include "sdc/barcode/barcode.h"
 
 namespace sdc {
 namespace {

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "sdc/barcode.h"
+#include "sdc/barcode/barcode.h"
 
 namespace sdc {
 namespace {

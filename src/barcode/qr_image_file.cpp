@@ -1,7 +1,7 @@
 // Reading a QR code from a PNG or JPEG file: the image module decodes it
 // straight to luminance, which is all a QR reader needs.
-#include "sdc/barcode.h"
-#include "sdc/file.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/util/file.h"
 
 namespace sdc {
 

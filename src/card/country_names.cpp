@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "sdc/card_render.h"
+#include "sdc/card/card_render.h"
 
 namespace sdc {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "sdc/image.h"
+#include "sdc/image/image.h"
 
 namespace sdc::card {
 

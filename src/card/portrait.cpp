@@ -1,4 +1,4 @@
-#include "sdc/portrait.h"
+#include "sdc/card/portrait.h"
 
 #include <cairo.h>
 

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "card/render_draw.h"
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc::card_render {
 namespace {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "card/guilloche.h"
-#include "sdc/barcode.h"
-#include "sdc/card_render.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/card/card_render.h"
 
 namespace sdc::card_render {
 

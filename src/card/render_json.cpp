@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sdc/card_render.h"
+#include "sdc/card/card_render.h"
 
 namespace sdc {
 namespace {

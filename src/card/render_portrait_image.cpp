@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "card/render_draw.h"
-#include "sdc/image.h"
+#include "sdc/image/image.h"
 
 namespace sdc::card_render {
 namespace {

@@ -5,8 +5,8 @@
 #include <numbers>
 
 #include "card/render_draw.h"
-#include "sdc/image.h"
-#include "sdc/specimen.h"
+#include "sdc/image/image.h"
+#include "sdc/credential/specimen.h"
 
 namespace sdc {
 

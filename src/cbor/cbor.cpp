@@ -1,4 +1,4 @@
-#include "sdc/cbor.h"
+#include "sdc/cbor/cbor.h"
 
 #include <algorithm>
 #include <cstring>

@@ -6,10 +6,10 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 #include "sdc/registry/audit.h"
-#include "sdc/registry/postgres_store.h"
-#include "sdc/registry/sqlite_store.h"
+#include "sdc/store_postgres/postgres_store.h"
+#include "sdc/store_sqlite/sqlite_store.h"
 
 namespace sdc::cli {
 

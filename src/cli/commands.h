@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc::cli {
 

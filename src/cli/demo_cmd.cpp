@@ -4,10 +4,10 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/portrait_input.h"
-#include "sdc/file.h"
-#include "sdc/issuer.h"
-#include "sdc/specimen.h"
-#include "sdc/verify.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/issuer.h"
+#include "sdc/credential/specimen.h"
+#include "sdc/credential/verify.h"
 
 namespace sdc::cli {
 

@@ -1,8 +1,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/portrait_input.h"
-#include "sdc/file.h"
-#include "sdc/issuer.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/issuer.h"
 
 namespace sdc::cli {
 

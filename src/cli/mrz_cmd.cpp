@@ -1,6 +1,6 @@
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/mrz.h"
+#include "sdc/credential/mrz.h"
 
 namespace sdc::cli {
 

@@ -1,6 +1,6 @@
 #include "cli/options.h"
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 

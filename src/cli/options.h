@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "sdc/clock.h"
-#include "sdc/error.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
 
 namespace sdc::cli {
 

@@ -2,7 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/pki.h"
+#include "sdc/credential/pki.h"
 
 namespace sdc::cli {
 

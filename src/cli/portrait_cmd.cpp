@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "sdc/file.h"
-#include "sdc/portrait.h"
+#include "sdc/util/file.h"
+#include "sdc/card/portrait.h"
 
 namespace sdc::cli {
 namespace {

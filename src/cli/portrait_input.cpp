@@ -1,7 +1,7 @@
 #include "cli/portrait_input.h"
 
-#include "sdc/card_render.h"
-#include "sdc/file.h"
+#include "sdc/card/card_render.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 

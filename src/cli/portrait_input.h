@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "sdc/portrait.h"
+#include "sdc/card/portrait.h"
 
 namespace sdc::cli {
 

@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "sdc/card_render.h"
-#include "sdc/portrait.h"
-#include "sdc/file.h"
+#include "sdc/card/card_render.h"
+#include "sdc/card/portrait.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 namespace {

@@ -2,10 +2,10 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/file.h"
-#include "sdc/pki.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/pki.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
 
 namespace sdc::cli {
 

@@ -2,9 +2,9 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/barcode.h"
-#include "sdc/file.h"
-#include "sdc/verify.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/verify.h"
 
 namespace sdc::cli {
 

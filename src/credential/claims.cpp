@@ -1,8 +1,8 @@
 // Claims <-> CBOR (credential-v1 §3).
 #include <limits>
 
-#include "sdc/cbor.h"
-#include "sdc/credential.h"
+#include "sdc/cbor/cbor.h"
+#include "sdc/credential/credential.h"
 
 namespace sdc {
 namespace {

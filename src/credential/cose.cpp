@@ -1,7 +1,7 @@
-#include "sdc/cose.h"
+#include "sdc/credential/cose.h"
 
-#include "sdc/cbor.h"
-#include "sdc/credential.h"
+#include "sdc/cbor/cbor.h"
+#include "sdc/credential/credential.h"
 
 namespace sdc {
 namespace {

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "sdc/cose.h"
-#include "sdc/credential.h"
-#include "sdc/file.h"
-#include "sdc/zlib.h"
+#include "sdc/credential/cose.h"
+#include "sdc/credential/credential.h"
+#include "sdc/util/file.h"
+#include "sdc/util/zlib.h"
 
 namespace sdc {
 namespace {

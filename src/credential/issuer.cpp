@@ -1,4 +1,4 @@
-#include "sdc/issuer.h"
+#include "sdc/credential/issuer.h"
 
 namespace sdc {
 

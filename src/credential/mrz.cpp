@@ -1,7 +1,7 @@
 // TD1 machine-readable zone (ICAO Doc 9303 Part 5) with the transliteration
 // and name truncation of Part 3 (credential-v1 §7).
 
-#include "sdc/mrz.h"
+#include "sdc/credential/mrz.h"
 
 #include <algorithm>
 #include <array>

@@ -1,8 +1,8 @@
-#include "sdc/pki.h"
+#include "sdc/credential/pki.h"
 
 #include <nlohmann/json.hpp>
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc {
 namespace {

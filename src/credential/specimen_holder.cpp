@@ -1,5 +1,5 @@
 // The SPECIMEN card's holder, the one place its person's fields are written.
-#include "sdc/specimen.h"
+#include "sdc/credential/specimen.h"
 
 namespace sdc {
 

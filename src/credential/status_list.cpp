@@ -1,11 +1,11 @@
-#include "sdc/status_list.h"
+#include "sdc/credential/status_list.h"
 
-#include "sdc/cbor.h"
-#include "sdc/cose.h"
-#include "sdc/credential.h"
-#include "sdc/crypto.h"
-#include "sdc/trust.h"
-#include "sdc/zlib.h"
+#include "sdc/cbor/cbor.h"
+#include "sdc/credential/cose.h"
+#include "sdc/credential/credential.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/credential/trust.h"
+#include "sdc/util/zlib.h"
 
 namespace sdc {
 namespace {

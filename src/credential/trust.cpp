@@ -1,8 +1,8 @@
-#include "sdc/trust.h"
+#include "sdc/credential/trust.h"
 
 #include <algorithm>
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc {
 

@@ -1,7 +1,7 @@
-#include "sdc/verify.h"
+#include "sdc/credential/verify.h"
 
-#include "sdc/cose.h"
-#include "sdc/zlib.h"
+#include "sdc/credential/cose.h"
+#include "sdc/util/zlib.h"
 
 namespace sdc {
 

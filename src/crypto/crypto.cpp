@@ -1,4 +1,4 @@
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -12,7 +12,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc::crypto {
 namespace {

@@ -10,11 +10,11 @@
 #include "http/live_status_list.h"
 #include "http/metrics.h"
 #include "http/router.h"
-#include "sdc/clock.h"
-#include "sdc/registry.h"
+#include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
-#include "sdc/trust.h"
+#include "sdc/registry/registry.h"
+#include "sdc/util/clock.h"
 
 namespace sdc::http {
 

@@ -5,7 +5,7 @@
 #include <iterator>
 #include <string_view>
 
-#include "sdc/registry.h"
+#include "sdc/registry/registry.h"
 #include "sdc/registry/accounts.h"
 
 namespace sdc::http {

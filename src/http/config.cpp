@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc::http {
 

@@ -8,13 +8,14 @@
 
 #include <utility>
 
-#include "sdc/file.h"
+#include "sdc/credential/pki.h"
 #include "sdc/http/server.h"
-#include "sdc/pki.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/pii.h"
-#include "sdc/registry/postgres_store.h"
-#include "sdc/registry/sqlite_store.h"
+#include "sdc/store_postgres/postgres_store.h"
+#include "sdc/store_sqlite/sqlite_store.h"
+#include "sdc/util/file.h"
+#include "sdc/util/secret_file.h"
 
 namespace sdc::http {
 
@@ -62,12 +63,11 @@ class FileLock {
 // root.key is left where it is. The status uri is the service's own.
 Result<void> take_pki(const PkiFolder& from, const PkiFolder& to, const IssuerSettings& ours) {
   const std::string where = "--pki " + from.dir().string() + ": ";
-  struct stat st {};
-  if (::stat(from.signer_key().c_str(), &st) != 0)
+  auto key = read_secret_file(from.signer_key());
+  if (!key && key.error().code == Errc::not_found)
     return fail(Errc::not_found, where + "no signer.key (make the folder with `sdc pki init`)");
-  if ((st.st_mode & 077) != 0)
-    return fail(Errc::invalid_argument,
-                where + "signer.key is readable by group or others: chmod 600 it first");
+  if (!key) return fail(Errc::invalid_argument, where + key.error().message);
+  WipeOnExit wipe(*key);
   if (auto signer = load_signer(from.signer_key(), from.signer_cert()); !signer)
     return fail(Errc::invalid_argument, where + signer.error().message);
   auto settings = load_settings(from);
@@ -81,11 +81,7 @@ Result<void> take_pki(const PkiFolder& from, const PkiFolder& to, const IssuerSe
     if (!text) return fail(Errc::not_found, where + text.error().message);
     if (auto w = write_file_atomic(dst, *text, FileMode::public_read); !w) return w;
   }
-  auto key = read_file(from.signer_key());
-  if (!key) return fail(Errc::io, where + key.error().message);
-  auto w = write_file_atomic(to.signer_key(), *key, FileMode::owner_only);
-  sodium_memzero(key->data(), key->size());
-  if (!w) return w;
+  if (auto w = write_file_atomic(to.signer_key(), *key, FileMode::owner_only); !w) return w;
   return save_settings(to, *settings);
 }
 

@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <memory>
 
-#include "sdc/clock.h"
-#include "sdc/error.h"
 #include "sdc/http/config.h"
 #include "sdc/registry/audit.h"
 #include "sdc/registry/store.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 

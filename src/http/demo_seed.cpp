@@ -2,7 +2,7 @@
 // for fiction; the holders are specimens, not real people.
 #include "sdc/http/demo_seed.h"
 
-#include "sdc/portrait.h"
+#include "sdc/card/portrait.h"
 
 namespace sdc::http {
 namespace {

@@ -27,7 +27,7 @@
 #include <memory>
 #include <string>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 

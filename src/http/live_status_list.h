@@ -13,9 +13,9 @@
 #include <memory>
 #include <mutex>
 
-#include "sdc/registry.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
+#include "sdc/registry/registry.h"
 
 namespace sdc::http {
 

@@ -17,12 +17,12 @@
 #include "http/router.h"
 #include "http/routes/routes.h"
 #include "http/tls_listener.h"
-#include "sdc/file.h"
-#include "sdc/pki.h"
+#include "sdc/credential/pki.h"
+#include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/pii.h"
-#include "sdc/trust.h"
+#include "sdc/util/file.h"
 
 namespace sdc::http {
 

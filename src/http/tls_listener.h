@@ -6,8 +6,8 @@
 
 #include <memory>
 
-#include "sdc/error.h"
 #include "sdc/http/config.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 

@@ -1,7 +1,7 @@
 #include "http/views.h"
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
 
 namespace sdc::http {
 

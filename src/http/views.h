@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sdc/registry.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
+#include "sdc/registry/registry.h"
 
 namespace sdc::http {
 

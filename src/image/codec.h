@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sdc/image.h"
+#include "sdc/image/image.h"
 
 namespace sdc::codec {
 

@@ -4,9 +4,9 @@
 
 #include <cctype>
 
-#include "sdc/bytes.h"
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
 #include "sdc/registry/admin_audit.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::registry {
 

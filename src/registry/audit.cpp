@@ -7,9 +7,9 @@
 #include <mutex>
 #include <vector>
 
-#include "sdc/crypto.h"
-#include "sdc/file.h"
-#include "sdc/secret_file.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/util/file.h"
+#include "sdc/util/secret_file.h"
 
 namespace sdc::registry {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <cctype>
 
-#include "sdc/bytes.h"
 #include "sdc/registry/admin_audit.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::registry {
 

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "sdc/file.h"
-#include "sdc/secret_file.h"
+#include "sdc/util/file.h"
+#include "sdc/util/secret_file.h"
 
 namespace sdc::registry {
 namespace {

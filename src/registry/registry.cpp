@@ -1,4 +1,4 @@
-#include "sdc/registry.h"
+#include "sdc/registry/registry.h"
 
 #include <algorithm>
 #include <mutex>
@@ -7,8 +7,8 @@
 #include <span>
 #include <unordered_map>
 
-#include "sdc/crypto.h"
-#include "sdc/status_list.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/credential/status_list.h"
 
 namespace sdc::registry {
 namespace {

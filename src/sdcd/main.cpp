@@ -9,7 +9,7 @@
 #include <string_view>
 #include <thread>
 
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
 #include "sdc/http/demo_seed.h"
 #include "sdc/http/server.h"
 

@@ -1,4 +1,4 @@
-#include "sdc/clock.h"
+#include "sdc/util/clock.h"
 
 #include <charconv>
 #include <chrono>

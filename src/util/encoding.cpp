@@ -1,6 +1,6 @@
 #include <array>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 namespace {

@@ -1,4 +1,4 @@
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc {
 

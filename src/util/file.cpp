@@ -1,4 +1,4 @@
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "sdc/secret_file.h"
+#include "sdc/util/secret_file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "sdc/zlib.h"
+#include "sdc/util/zlib.h"
 
 #include <zlib.h>
 

@@ -13,7 +13,9 @@ it is:
 
 and an include names one the same way ("sdc/<module>/x.h" public,
 "<module>/x.h" internal to src/). Internal headers may only be included by
-their own module.
+their own module, but for a module with no public headers at all (one that
+serves only the modules above it, such as store_schema): its headers in
+src/ are its interface.
 
     check_includes.py ROOT            exit 0 when every edge is allowed, else 1
     check_includes.py --self-test     shows that a wrong edge is caught
@@ -90,6 +92,12 @@ def included(name, modules):
     return None, False
 
 
+def include_dir(root, mod):
+    if mod.startswith("store_") and not os.path.isdir(os.path.join(root, "include", "sdc", mod)):
+        return os.path.join(root, "include", "sdc", "store", mod[len("store_"):])
+    return os.path.join(root, "include", "sdc", mod)
+
+
 def check(root):
     allowed = read_rules(root)
     problems = []
@@ -118,7 +126,7 @@ def check(root):
                         continue
                     if dep not in allowed:
                         problems.append(f"{rel}: includes {name}, which is in no module")
-                    elif not public:
+                    elif not public and os.path.isdir(include_dir(root, dep)):
                         problems.append(f"{rel}: includes {name}, internal to `{dep}`")
                     elif dep not in allowed[mod]:
                         problems.append(
@@ -132,7 +140,8 @@ def self_test():
         with open(os.path.join(root, "docs", "ARCHITECTURE.md"), "w") as f:
             f.write("| module | depends on | owns |\n| --- | --- | --- |\n"
                     "| `util` | zlib | x |\n| `image` | `util` | x |\n"
-                    "| `barcode` | `image` | x |\n| `card` | `barcode` | x |\n")
+                    "| `barcode` | `image` | x |\n| `tables` | `util` | x |\n"
+                    "| `card` | `barcode`, `tables` | x |\n")
 
         def write(rel, text):
             p = os.path.join(root, rel)
@@ -144,11 +153,14 @@ def self_test():
         write("include/sdc/image/image.h", '#include "sdc/util/bytes.h"\n')
         write("src/barcode/qr.cpp", '#include "sdc/image/image.h"\n#include "sdc/util/bytes.h"\n')
         write("src/card/render.cpp", '#include "sdc/barcode/barcode.h"\n#include <vector>\n')
+        write("src/tables/rows.h", "#pragma once\n")  # a module with no public headers
+        write("src/card/rows.cpp", '#include "tables/rows.h"\n')
         problems, _ = check(root)
         if problems:
             print("self-test: a tree that keeps the rule was refused:", *problems, sep="\n  ")
             return 1
         write("include/sdc/barcode/barcode.h", '#include "sdc/card/render.h"\n')  # upwards
+        write("include/sdc/card/render.h", "#pragma once\n")
         write("src/image/decode.cpp", '#include "card/render_draw.h"\n')  # internal, upwards
         problems, _ = check(root)
         want = {"include/sdc/barcode/barcode.h: includes sdc/card/render.h: "

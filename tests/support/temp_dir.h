@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/bytes.h"
-#include "sdc/crypto.h"
+#include "sdc/util/bytes.h"
+#include "sdc/crypto/crypto.h"
 
 namespace sdc::test {
 

@@ -3,9 +3,9 @@
 
 #include <random>
 
-#include "sdc/credential.h"
-#include "sdc/issuer.h"
-#include "sdc/trust.h"
+#include "sdc/credential/credential.h"
+#include "sdc/credential/issuer.h"
+#include "sdc/credential/trust.h"
 
 namespace sdc::testing {
 

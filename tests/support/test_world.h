@@ -4,8 +4,8 @@
 
 #include <atomic>
 
-#include "sdc/clock.h"
-#include "sdc/crypto.h"
+#include "sdc/util/clock.h"
+#include "sdc/crypto/crypto.h"
 #include "sdc/registry/time_zones.h"
 
 namespace sdc::test {

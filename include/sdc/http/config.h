@@ -25,8 +25,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/error.h"
-#include "sdc/issuer.h"
+#include "sdc/util/error.h"
+#include "sdc/credential/issuer.h"
 
 namespace sdc::http {
 

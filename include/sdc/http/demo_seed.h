@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 #include "sdc/http/server.h"
 #include "sdc/registry/types.h"
 

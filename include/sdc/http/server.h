@@ -27,12 +27,12 @@
 #include <utility>
 #include <vector>
 
-#include "sdc/clock.h"
-#include "sdc/error.h"
 #include "sdc/http/config.h"
-#include "sdc/registry.h"
 #include "sdc/registry/offices.h"
+#include "sdc/registry/registry.h"
 #include "sdc/registry/time_zones.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 

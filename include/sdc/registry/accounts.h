@@ -16,11 +16,11 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/clock.h"
-#include "sdc/error.h"
 #include "sdc/registry/admin_audit.h"
 #include "sdc/registry/store.h"
 #include "sdc/registry/types.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
 
 namespace sdc::registry {
 

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "sdc/clock.h"
-#include "sdc/error.h"
 #include "sdc/registry/store.h"
 #include "sdc/registry/types.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
 
 namespace sdc::registry {
 

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
 #include "sdc/registry/store.h"
 
 namespace sdc::registry {

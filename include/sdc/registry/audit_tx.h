@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/error.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/error.h"
 #include "sdc/registry/types.h"
 
 namespace sdc::registry {

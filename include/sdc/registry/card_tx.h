@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/error.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/error.h"
 #include "sdc/registry/types.h"
 
 namespace sdc::registry {

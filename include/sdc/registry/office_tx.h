@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 #include "sdc/registry/types.h"
 
 namespace sdc::registry {

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
 #include "sdc/registry/store.h"
 
 namespace sdc::registry {

@@ -15,7 +15,7 @@
 #include <functional>
 #include <string>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 #include "sdc/registry/account_tx.h"
 #include "sdc/registry/audit_tx.h"
 #include "sdc/registry/card_tx.h"

@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
-#include "sdc/error.h"
-#include "sdc/status_list.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/error.h"
+#include "sdc/credential/status_list.h"
 
 namespace sdc::registry {
 

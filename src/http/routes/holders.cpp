@@ -3,7 +3,7 @@
 #include "http/problem.h"
 #include "http/routes/routes.h"
 #include "http/views.h"
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::http {
 

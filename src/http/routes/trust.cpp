@@ -1,7 +1,7 @@
 #include "http/problem.h"
 #include "http/routes/routes.h"
-#include "sdc/bytes.h"
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::http {
 

@@ -1,10 +1,10 @@
-#include "sdc/verify.h"
+#include "sdc/credential/verify.h"
 
 #include "http/problem.h"
 #include "http/routes/routes.h"
 #include "http/views.h"
-#include "sdc/barcode.h"
-#include "sdc/bytes.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::http {
 

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/error.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/error.h"
 
 namespace sdc::registry::pg {
 

@@ -3,7 +3,7 @@
 // on (the audit head, the published list) are locked with FOR UPDATE.
 // This file connects, migrates and runs transactions; the operations of
 // one are PostgresTx (postgres_tx.h).
-#include "sdc/registry/postgres_store.h"
+#include "sdc/store_postgres/postgres_store.h"
 
 #include <mutex>
 

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 #include "sdc/registry/store.h"
 #include "store/postgres/pg_handle.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "sdc/status_list.h"
+#include "sdc/credential/status_list.h"
 
 namespace sdc::registry {
 namespace {

@@ -5,7 +5,7 @@
 // proceed while a commit is being written. Each connection keeps its
 // prepared statements. This file opens connections, migrates and runs
 // transactions; the operations of one are SqliteTx (sqlite_tx.h).
-#include "sdc/registry/sqlite_store.h"
+#include "sdc/store_sqlite/sqlite_store.h"
 
 #include <condition_variable>
 #include <mutex>

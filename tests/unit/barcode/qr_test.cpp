@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
-#include "sdc/barcode.h"
-#include "sdc/bytes.h"
-#include "sdc/image.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/util/bytes.h"
+#include "sdc/image/image.h"
 #include "unit/image/image_samples.h"
 
 namespace sdc {

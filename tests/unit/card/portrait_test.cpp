@@ -1,7 +1,7 @@
 // Portrait intake on real faces: the example photos of the Debian package
 // libdlib19.1 (installed with libdlib-dev), read in place and never copied.
 // The other images are made here.
-#include "sdc/portrait.h"
+#include "sdc/card/portrait.h"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -15,8 +15,8 @@
 #include <thread>
 #include <vector>
 
-#include "sdc/crypto.h"
-#include "sdc/image.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/image/image.h"
 #include "unit/image/image_samples.h"
 
 namespace sdc {

@@ -21,12 +21,12 @@
 #include <tuple>
 
 #include "card/render_draw.h"
-#include "sdc/barcode.h"
-#include "sdc/card_render.h"
-#include "sdc/image.h"
-#include "sdc/mrz.h"
-#include "sdc/portrait.h"
-#include "sdc/specimen.h"
+#include "sdc/barcode/barcode.h"
+#include "sdc/card/card_render.h"
+#include "sdc/image/image.h"
+#include "sdc/credential/mrz.h"
+#include "sdc/card/portrait.h"
+#include "sdc/credential/specimen.h"
 #include "unit/image/image_samples.h"
 
 namespace sdc {

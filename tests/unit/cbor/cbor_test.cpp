@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sdc/cbor.h"
+#include "sdc/cbor/cbor.h"
 
 namespace sdc::cbor {
 namespace {

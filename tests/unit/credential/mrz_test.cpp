@@ -1,4 +1,4 @@
-#include "sdc/mrz.h"
+#include "sdc/credential/mrz.h"
 
 #include <gtest/gtest.h>
 

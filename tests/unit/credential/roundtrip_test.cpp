@@ -4,10 +4,10 @@
 #include <set>
 #include <string>
 
-#include "sdc/cbor.h"
-#include "sdc/cose.h"
-#include "sdc/verify.h"
-#include "sdc/zlib.h"
+#include "sdc/cbor/cbor.h"
+#include "sdc/credential/cose.h"
+#include "sdc/credential/verify.h"
+#include "sdc/util/zlib.h"
 #include "support/test_issuer.h"
 
 namespace sdc {

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sdc/verify.h"
+#include "sdc/credential/verify.h"
 #include "support/test_issuer.h"
 
 namespace sdc {

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/file.h"
-#include "sdc/verify.h"
+#include "sdc/util/file.h"
+#include "sdc/credential/verify.h"
 
 namespace sdc {
 namespace {

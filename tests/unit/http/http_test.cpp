@@ -14,13 +14,13 @@
 #include <sstream>
 #include <thread>
 
-#include "sdc/bytes.h"
-#include "sdc/file.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/file.h"
 #include "sdc/http/server.h"
 #include "sdc/registry/accounts.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
-#include "sdc/verify.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
+#include "sdc/credential/verify.h"
 #include "support/test_world.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "sdc/http/server.h"
-#include "sdc/pki.h"
+#include "sdc/credential/pki.h"
 #include "support/test_world.h"
 
 namespace {

@@ -17,7 +17,7 @@
 #include <jpeglib.h>
 // clang-format on
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::test {
 

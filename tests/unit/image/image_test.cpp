@@ -1,7 +1,7 @@
 // The image module: JPEG and PNG decoding (EXIF orientation, limits checked
 // from the header, CMYK, transparency, luminance), encoding and the pixel
 // operations.
-#include "sdc/image.h"
+#include "sdc/image/image.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // clock and one user per role.
 #pragma once
 
-#include "sdc/registry.h"
+#include "sdc/registry/registry.h"
 #include "support/test_issuer.h"
 #include "unit/store/store_env.h"
 

@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "sdc/status_list.h"
+#include "sdc/credential/status_list.h"
 #include "unit/registry/registry_fixture.h"
 
 namespace sdc::testing {

@@ -8,7 +8,7 @@
 #include <map>
 #include <random>
 
-#include "sdc/status_list.h"
+#include "sdc/credential/status_list.h"
 #include "unit/registry/registry_fixture.h"
 #include "unit/store/older_schema.h"
 

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "sdc/crypto.h"
-#include "sdc/registry/postgres_store.h"
-#include "sdc/registry/sqlite_store.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/store_postgres/postgres_store.h"
+#include "sdc/store_sqlite/sqlite_store.h"
 
 namespace sdc::testing {
 namespace {

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
-#include "sdc/zlib.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
+#include "sdc/util/zlib.h"
 
 namespace sdc {
 namespace {

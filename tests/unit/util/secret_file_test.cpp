@@ -1,5 +1,5 @@
 // Secret files: read only when the owner alone may access them.
-#include "sdc/secret_file.h"
+#include "sdc/util/secret_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-#include "sdc/file.h"
+#include "sdc/util/file.h"
 
 namespace sdc {
 namespace {

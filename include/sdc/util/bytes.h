@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc {
 

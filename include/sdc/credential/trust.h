@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/crypto.h"
+#include "sdc/crypto/crypto.h"
 
 namespace sdc {
 

@@ -3,7 +3,7 @@
 
 #include <cstddef>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <utility>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 

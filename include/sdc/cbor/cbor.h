@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc::cbor {
 

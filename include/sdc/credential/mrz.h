@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc {
 

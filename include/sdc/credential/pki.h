@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "sdc/credential.h"
+#include "sdc/credential/credential.h"
 
 namespace sdc {
 

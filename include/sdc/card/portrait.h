@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/crypto.h"
-#include "sdc/image.h"
+#include "sdc/util/bytes.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/image/image.h"
 
 namespace sdc {
 

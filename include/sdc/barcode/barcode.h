@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/image.h"  // GrayImage, DecodeOptions
+#include "sdc/util/bytes.h"
+#include "sdc/image/image.h"  // GrayImage, DecodeOptions
 
 namespace sdc {
 

@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
-#include "sdc/crypto.h"
-#include "sdc/mrz.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/credential/mrz.h"
 
 namespace sdc {
 

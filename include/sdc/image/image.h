@@ -11,7 +11,7 @@
 #include <optional>
 #include <vector>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 

@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
 
 typedef struct evp_pkey_st EVP_PKEY;
 typedef struct x509_st X509;

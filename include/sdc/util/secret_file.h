@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "sdc/error.h"
+#include "sdc/util/error.h"
 
 namespace sdc {
 

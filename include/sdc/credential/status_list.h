@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "sdc/bytes.h"
-#include "sdc/clock.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/clock.h"
 
 namespace sdc {
 

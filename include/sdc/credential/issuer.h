@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sdc/credential.h"
-#include "sdc/pki.h"
+#include "sdc/credential/credential.h"
+#include "sdc/credential/pki.h"
 
 namespace sdc {
 

@@ -2,7 +2,7 @@
 // (card_render.h), `sdc demo` and tests.
 #pragma once
 
-#include "sdc/credential.h"
+#include "sdc/credential/credential.h"
 
 namespace sdc {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/credential.h"
-#include "sdc/status_list.h"
-#include "sdc/trust.h"
+#include "sdc/credential/credential.h"
+#include "sdc/credential/status_list.h"
+#include "sdc/credential/trust.h"
 
 namespace sdc {
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "sdc/bytes.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 

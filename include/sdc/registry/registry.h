@@ -4,8 +4,14 @@
 //
 // Guide to the headers:
 //   registry/types.h     domain records, roles, allowed()
-//   registry/store.h     the storage interface (Store, Tx)
-//   registry/sqlite_store.h, registry/postgres_store.h   its two implementations
+//   registry/accounts.h  service accounts, sessions, login throttling
+//   registry/offices.h   offices; registry/time_zones.h the zones they name
+//   registry/admin_audit.h   audit records of administration
+//   registry/store.h     the storage interface (Store, Tx), with a narrow
+//                        interface per aggregate (holder_tx.h, card_tx.h,
+//                        audit_tx.h, account_tx.h, office_tx.h)
+//   store_sqlite/sqlite_store.h, store_postgres/postgres_store.h   its two
+//                        implementations
 //   registry/pii.h       encryption of personal data, lookup hashes
 //   registry/audit.h     the audit chain, checkpoints, verify_audit()
 //   registry/audit_batcher.h   group commit of the records of reads and
@@ -17,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "sdc/credential.h"
-#include "sdc/issuer.h"
-#include "sdc/pki.h"
+#include "sdc/credential/credential.h"
+#include "sdc/credential/issuer.h"
+#include "sdc/credential/pki.h"
 #include "sdc/registry/audit.h"
 #include "sdc/registry/audit_batcher.h"
 #include "sdc/registry/pii.h"
