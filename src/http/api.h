@@ -14,6 +14,7 @@
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
+#include "sdc/registry/scheduling.h"
 #include "sdc/util/clock.h"
 
 namespace sdc::http {
@@ -22,6 +23,7 @@ struct Api {
   registry::Registry& registry;
   registry::Accounts& accounts;
   registry::Offices& offices;
+  registry::Scheduling& scheduling;
   const Clock& clock;
   const TrustStore& trust;
   LiveStatusList& status_list;

@@ -45,6 +45,7 @@ struct Server::Impl {
   std::string root_pem, signers_pem, openapi;
   std::unique_ptr<registry::Accounts> accounts;
   std::unique_ptr<registry::Offices> offices;
+  std::unique_ptr<registry::Scheduling> scheduling;
   std::unique_ptr<LiveStatusList> status_list;
   Metrics metrics;
   std::optional<Api> api;
@@ -146,9 +147,11 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   accounts = std::make_unique<registry::Accounts>(*store, *o.clock, *o.random);
   if (auto r = accounts->prepare(); !r) return std::unexpected(r.error());
   offices = std::make_unique<registry::Offices>(*store, *o.clock, *o.random, *o.time_zones);
+  scheduling = std::make_unique<registry::Scheduling>(*store, reg->audit_batcher(), *o.clock,
+                                                      *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
-  api.emplace(Api{*reg, *accounts, *offices, *o.clock, *trust, *status_list, metrics, root_pem,
-                  signers_pem, openapi, config.status_list_ttl});
+  api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
+                  root_pem, signers_pem, openapi, config.status_list_ttl});
   return {};
 }
 
@@ -168,6 +171,7 @@ void Server::Impl::add_routes() {
   add_audit_routes(r, *api);
   add_user_routes(r, *api);
   add_office_routes(r, *api);
+  add_appointment_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

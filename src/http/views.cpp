@@ -53,13 +53,61 @@ json account_json(const registry::AccountRow& a) {
 }
 
 json office_json(const registry::OfficeRow& o) {
+  json hours = json::object();
+  for (std::size_t d = 0; d < o.hours.size(); ++d)
+    hours[registry::kWeekdayNames[d]] =
+        o.hours[d].open() ? json(registry::format_day_hours(o.hours[d])) : json();
   return {{"id", o.id},
           {"name", o.name},
           {"address", o.address},
           {"time_zone", o.time_zone},
           {"phone", o.phone},
+          {"hours", hours},
+          {"slot_minutes", o.slot_minutes},
+          {"slot_capacity", o.slot_capacity},
           {"created_at", format_time(o.created_at)},
           {"updated_at", format_time(o.updated_at)}};
+}
+
+json closure_json(const registry::OfficeClosure& c) {
+  return {{"office_id", c.office_id},
+          {"date", c.date},
+          {"reason", c.reason},
+          {"created_at", format_time(c.created_at)}};
+}
+
+json reporting_json(const registry::ReportingView& v) {
+  const registry::ReportingRow& r = v.requirement;
+  return {{"holder_id", r.holder_id},
+          {"office_id", r.office_id},
+          {"cadence_days", r.cadence_days},
+          {"window_days", r.window_days},
+          {"anchor_date", r.anchor_date},
+          {"next_due_date", v.next_due_date},
+          {"window_opens", v.window_opens},
+          {"window_closes", v.window_closes},
+          {"set_by", r.set_by},
+          {"set_at", format_time(r.set_at)}};
+}
+
+json appointment_json(const registry::AppointmentRow& a) {
+  return {{"id", a.id},
+          {"holder_id", a.holder_id},
+          {"office_id", a.office_id},
+          {"starts_at", format_time(a.starts_at)},
+          {"ends_at", format_time(a.ends_at)},
+          {"due_date", a.due_date},
+          {"state", registry::to_string(a.state)},
+          {"created_at", format_time(a.created_at)},
+          {"updated_at", format_time(a.updated_at)}};
+}
+
+json slot_json(const registry::Slot& s) {
+  return {{"starts_at", format_time(s.starts_at)},
+          {"ends_at", format_time(s.ends_at)},
+          {"local_start", s.local_start},
+          {"utc_offset_minutes", s.utc_offset_minutes},
+          {"remaining", s.remaining}};
 }
 
 }  // namespace sdc::http

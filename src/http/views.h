@@ -8,6 +8,7 @@
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
+#include "sdc/registry/scheduling.h"
 
 namespace sdc::http {
 
@@ -16,5 +17,9 @@ nlohmann::json card_json(const registry::CardRecord& c);
 nlohmann::json case_json(const registry::CaseStatusEntry& e);
 nlohmann::json account_json(const registry::AccountRow& a);
 nlohmann::json office_json(const registry::OfficeRow& o);
+nlohmann::json closure_json(const registry::OfficeClosure& c);
+nlohmann::json reporting_json(const registry::ReportingView& v);
+nlohmann::json appointment_json(const registry::AppointmentRow& a);
+nlohmann::json slot_json(const registry::Slot& s);
 
 }  // namespace sdc::http

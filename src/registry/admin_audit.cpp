@@ -36,6 +36,10 @@ const char* to_string(AdminAction action) {
       return "delete_office";
     case AdminAction::read_users:
       return "read_users";
+    case AdminAction::close_office_day:
+      return "close_office_day";
+    case AdminAction::reopen_office_day:
+      return "reopen_office_day";
   }
   return "unknown";
 }

@@ -7,8 +7,9 @@
 #include <span>
 #include <unordered_map>
 
-#include "sdc/crypto/crypto.h"
+#include "registry/audited_calls.h"
 #include "sdc/credential/status_list.h"
+#include "sdc/crypto/crypto.h"
 
 namespace sdc::registry {
 namespace {
@@ -27,20 +28,6 @@ struct ListEntry {
   CardState state = CardState::valid;
 };
 constexpr std::string_view kPlaceholderDocument = "000000000";
-
-// What the audit record of one call says beyond actor and action; the
-// operation fills in what it learns (the holder a lookup found).
-struct Note {
-  Note() = default;
-  Note(std::string holder, std::string what)
-      : holder_id(std::move(holder)), detail(std::move(what)) {}
-
-  std::string holder_id;
-  std::string detail;
-  // Further holders the call showed (a search with several matches): each
-  // gets a record of its own, so that every holder's trail is complete.
-  std::vector<std::string> more_holders;
-};
 
 std::string new_record_id(Random& random) {
   Bytes b(16);
@@ -137,9 +124,11 @@ CardRecord card_view_for(Role role, CardRecord c) {
 }  // namespace
 
 // The registry's private helpers, with access to its options.
-struct RegistryOps {
+struct RegistryOps : AuditedCalls {
+  RegistryOps(const RegistryOptions& options, AuditBatcher* b)
+      : AuditedCalls{*options.store, *b, *options.clock}, o(options) {}
+
   const RegistryOptions& o;
-  AuditBatcher* batcher;
 
   HolderRow seal(const HolderRecord& r) const { return seal_holder(r, *o.cipher, *o.random); }
 
@@ -346,83 +335,6 @@ struct RegistryOps {
     auto rec = open(card);
     if (!rec) return std::unexpected(rec.error());
     return IssuedCardRecord{std::move(*rec), std::move(*issued)};
-  }
-
-  // The audit records of one call: one per holder it touched.
-  std::vector<AuditEvent> events_for(const User& actor, Action action, const Note& n,
-                                     const std::string& outcome) const {
-    AuditEvent e;
-    e.at = o.clock->now();
-    e.actor = actor.id;
-    e.role = to_string(actor.role);
-    e.action = to_string(action);
-    e.holder_id = n.holder_id;
-    e.outcome = outcome;
-    e.detail = n.detail;
-    std::vector<AuditEvent> out{e};
-    for (const std::string& h : n.more_holders) {
-      e.holder_id = h;
-      out.push_back(e);
-    }
-    return out;
-  }
-
-  // The one path for a refused or failed call: its records go through the
-  // group commit with the outcome. The caller gets the call's error, or the
-  // audit's if the records could not be written.
-  template <class T>
-  Result<T> audited_failure(const User& actor, Action action, const Note& n,
-                            const Error& error) const {
-    if (auto a = batcher->record(events_for(actor, action, n, audit_outcome(error))); !a)
-      return std::unexpected(a.error());
-    return std::unexpected(error);
-  }
-
-  template <class T>
-  Result<T> refused(const User& actor, Action action, const Note& n) const {
-    return audited_failure<T>(actor, action, n,
-                              Error{Errc::forbidden, std::string("role ") + to_string(actor.role) +
-                                                         " may not " + to_string(action)});
-  }
-
-  // A change: runs `op` and appends its audit records in the same
-  // transaction, so the change and its record commit together or not at all.
-  template <class T>
-  Result<T> audited(const User& actor, Action action, Note note,
-                    const std::function<Result<T>(Tx&, Note&)>& op) const {
-    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
-    Note final_note = note;
-    Result<T> result = o.store->in_transaction<T>([&](Tx& tx) -> Result<T> {
-      Note n = note;  // a retry starts again from what the caller knew
-      auto v = op(tx, n);
-      final_note = n;
-      if (!v) return v;
-      if (auto a = append_audit_events(tx, events_for(actor, action, n, "ok")); !a)
-        return std::unexpected(a.error());
-      return v;
-    });
-    if (!result) return audited_failure<T>(actor, action, final_note, result.error());
-    return result;
-  }
-
-  // A read: runs `op`, then records the access through the group commit.
-  // Nothing read is returned before its audit record is durable; if the
-  // record cannot be written, the caller gets that error instead of the data.
-  template <class T>
-  Result<T> audited_read(const User& actor, Action action, Note note,
-                         const std::function<Result<T>(Tx&, Note&)>& op) const {
-    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
-    Note final_note = note;
-    Result<T> result = o.store->in_read_transaction<T>([&](Tx& tx) -> Result<T> {
-      Note n = note;
-      auto v = op(tx, n);
-      final_note = n;
-      return v;
-    });
-    if (!result) return audited_failure<T>(actor, action, final_note, result.error());
-    if (auto a = batcher->record(events_for(actor, action, final_note, "ok")); !a)
-      return std::unexpected(a.error());
-    return result;
   }
 
   Result<CardRecord> change_state(const User& actor, Action action,

@@ -42,6 +42,9 @@ const char* to_string(Action action) {
     case Action::read_audit: return "read_audit";
     case Action::read_users: return "read_users";
     case Action::manage_users: return "manage_users";
+    case Action::set_reporting: return "set_reporting";
+    case Action::read_schedule: return "read_schedule";
+    case Action::book_appointment: return "book_appointment";
   }
   return "unknown";
 }
@@ -54,7 +57,7 @@ bool allowed(Role role, Action a) {
     case Role::field_officer:
       return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
              a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
-             a == A::verify_card || a == A::read_case_status;
+             a == A::verify_card || a == A::read_case_status || a == A::read_schedule;
     case Role::checkpoint_screener:
       // Identity and card validity only: no A-number, no case status.
       return a == A::read_holder_name || a == A::read_holder_identity ||
@@ -64,7 +67,8 @@ bool allowed(Role role, Action a) {
     case Role::auditor:
       return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
              a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
-             a == A::read_case_status || a == A::read_audit || a == A::read_users;
+             a == A::read_case_status || a == A::read_audit || a == A::read_users ||
+             a == A::read_schedule;
     case Role::administrator:
       // Users, offices and keys; never a holder's data.
       return a == A::read_users || a == A::manage_users;

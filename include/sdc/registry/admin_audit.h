@@ -21,6 +21,8 @@ enum class AdminAction {
   update_office,
   delete_office,
   read_users,
+  close_office_day,  // the office's booked appointments that day are cancelled
+  reopen_office_day,
 };
 const char* to_string(AdminAction action);
 

@@ -22,6 +22,9 @@ struct OfficeInput {
   std::string address;    // up to 500 characters
   std::string time_zone;  // an IANA name known to `zones`, e.g. America/Chicago
   std::string phone;      // up to 40 characters: digits, spaces, + - ( ) .
+  WeekHours hours{};      // closed every day unless given
+  int slot_minutes = 30;  // 5 to 240; every open day holds at least one slot
+  int slot_capacity = 1;  // 1 to 1000 holders per slot
 };
 
 // Errc::invalid_argument with a line per bad field ("time_zone: ...").
@@ -33,6 +36,16 @@ struct OfficeChange {
   std::optional<std::string> address;
   std::optional<std::string> time_zone;
   std::optional<std::string> phone;
+  std::optional<WeekHours> hours;
+  std::optional<int> slot_minutes;
+  std::optional<int> slot_capacity;
+};
+
+// What closing an office for a day did: the appointments it cancelled (each
+// holder is told through the outbox and may book again).
+struct ClosureResult {
+  OfficeClosure closure;
+  std::size_t appointments_cancelled = 0;
 };
 
 // Thread-safe. Everything given must outlive the Offices.
@@ -70,9 +83,25 @@ class Offices {
   // versions 1 to 4), so nothing can stand in the way of a delete.
   Result<void> remove(const std::string& id, const User& by);
 
+  // Closes the office on `date` (YYYY-MM-DD, its local date) for `reason`
+  // (1 to 200 printable characters, shown to holders). In one transaction:
+  // the closure, every appointment booked that day set to office_closed with
+  // its place given back, a notification per holder in the outbox, and the
+  // audit records (the administrator's, and one per affected holder).
+  // Errc::conflict if already closed that day. Administrators.
+  Result<ClosureResult> close_day(const std::string& id, const std::string& date,
+                                  const std::string& reason, const User& by);
+  // Opens the day again; cancelled appointments stay cancelled.
+  Result<void> reopen_day(const std::string& id, const std::string& date, const User& by);
+  // The office's closures from today (its local date) on, by date. Every
+  // signed-in role.
+  Result<std::vector<OfficeClosure>> closures(const std::string& id);
+
  private:
   Result<OfficeRow> insert(const OfficeInput& in, const User* by);
   Result<OfficeRow> apply(const std::string& id, const OfficeChange& change, const User& by);
+  Result<ClosureResult> close(const std::string& id, const std::string& date,
+                              const std::string& reason, const User& by);
 
   Store& store_;
   const Clock& clock_;

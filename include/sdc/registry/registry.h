@@ -171,6 +171,9 @@ class Registry {
   // The group commit of audit-only events (reads, verifications, refusals),
   // for its counters.
   const AuditBatcher& audit_batcher() const { return *batcher_; }
+  // The same group commit, for the domain classes beside the registry
+  // (Scheduling) whose reads and refusals it records.
+  AuditBatcher& audit_batcher() { return *batcher_; }
   // ---- end of audit queries ----
 
  private:

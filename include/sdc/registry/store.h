@@ -8,19 +8,22 @@
 // A transaction's operations are grouped by aggregate, one narrow interface
 // each: holder_tx.h (holders, case status), card_tx.h (cards, the published
 // validity list), audit_tx.h (the audit chain), account_tx.h (users,
-// accounts, sessions, login throttling) and office_tx.h (offices). Tx is
-// all of them.
+// accounts, sessions, login throttling), office_tx.h (offices, their
+// closures), schedule_tx.h (reporting requirements, appointments, slot
+// places) and notification_tx.h (the outbox). Tx is all of them.
 #pragma once
 
 #include <functional>
 #include <string>
 
-#include "sdc/util/error.h"
 #include "sdc/registry/account_tx.h"
 #include "sdc/registry/audit_tx.h"
 #include "sdc/registry/card_tx.h"
 #include "sdc/registry/holder_tx.h"
+#include "sdc/registry/notification_tx.h"
 #include "sdc/registry/office_tx.h"
+#include "sdc/registry/schedule_tx.h"
+#include "sdc/util/error.h"
 
 namespace sdc::registry {
 
@@ -31,7 +34,13 @@ namespace sdc::registry {
 // hash or audit sequence) return Errc::conflict and mark the transaction for
 // a retry: in_transaction() rolls back and runs the callback again. A taken
 // username, user id or office name is Errc::conflict without a retry.
-class Tx : public HolderTx, public CardTx, public AuditTx, public AccountTx, public OfficeTx {
+class Tx : public HolderTx,
+           public CardTx,
+           public AuditTx,
+           public AccountTx,
+           public OfficeTx,
+           public ScheduleTx,
+           public NotificationTx {
  public:
   ~Tx() override = default;
 

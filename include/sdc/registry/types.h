@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "sdc/credential/status_list.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/clock.h"
 #include "sdc/util/error.h"
-#include "sdc/credential/status_list.h"
 
 namespace sdc::registry {
 
@@ -47,6 +47,9 @@ enum class Action {
   read_audit,
   read_users,
   manage_users,
+  set_reporting,     // a holder's reporting requirement
+  read_schedule,     // a holder's requirement and appointments
+  book_appointment,  // book, move or cancel a holder's appointment
 };
 const char* to_string(Action action);
 
@@ -66,7 +69,7 @@ struct User {
 // A released person as the registry knows them. The personal fields are
 // encrypted at rest; callers only ever see them in the clear here.
 struct HolderRecord {
-  std::string id;  // random, 32 hex digits; assigned at enrollment
+  std::string id;        // random, 32 hex digits; assigned at enrollment
   std::string a_number;  // 9 digits (accepted as typed, normalised on the way in)
   std::string family_name;
   std::string given_names;
@@ -97,7 +100,7 @@ struct CardRecord {
   CardState state = CardState::valid;
   UnixTime issued_at = 0;
   UnixTime expires_at = 0;
-  std::string barcode;  // "SDC1:..." (encrypted at rest: it carries the name)
+  std::string barcode;       // "SDC1:..." (encrypted at rest: it carries the name)
   std::string state_reason;  // why the state last changed (no personal data)
   UnixTime updated_at = 0;
 

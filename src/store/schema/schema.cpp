@@ -120,6 +120,70 @@ const char* const kV4[] = {
     "ALTER TABLE status_list ADD COLUMN bits {BLOB} NOT NULL DEFAULT {EMPTY}",
 };
 
+// Version 5: reporting appointments. Offices get weekly hours (seven
+// "HH:MM-HH:MM" fields, Monday first, empty for closed: see
+// format_week_hours), a slot length and a capacity per slot, and closed
+// days. Each holder may have one reporting requirement; appointments keep
+// their history (state), and at most one is booked per holder and due
+// date. slot_places counts the taken places of each slot: a booking takes
+// one with a conditional update, so capacity holds under any concurrency.
+// The outbox keeps what a holder must be told, once per dedupe_key.
+const char* const kV5[] = {
+    "ALTER TABLE offices ADD COLUMN hours TEXT NOT NULL DEFAULT '||||||'",
+    "ALTER TABLE offices ADD COLUMN slot_minutes {INT} NOT NULL DEFAULT 30",
+    "ALTER TABLE offices ADD COLUMN slot_capacity {INT} NOT NULL DEFAULT 1",
+    "CREATE TABLE office_closures ("
+    " office_id TEXT NOT NULL REFERENCES offices (id),"
+    " date TEXT NOT NULL,"
+    " reason TEXT NOT NULL,"
+    " created_at {INT} NOT NULL,"
+    " PRIMARY KEY (office_id, date))",
+    "CREATE TABLE reporting_requirements ("
+    " holder_id TEXT PRIMARY KEY REFERENCES holders (id),"
+    " office_id TEXT NOT NULL REFERENCES offices (id),"
+    " cadence_days {INT} NOT NULL,"
+    " window_days {INT} NOT NULL,"
+    " anchor_date TEXT NOT NULL,"
+    " set_by TEXT NOT NULL,"
+    " set_at {INT} NOT NULL)",
+    "CREATE INDEX reporting_requirements_office ON reporting_requirements (office_id)",
+    "CREATE TABLE appointments ("
+    " id TEXT PRIMARY KEY,"
+    " holder_id TEXT NOT NULL REFERENCES holders (id),"
+    " office_id TEXT NOT NULL REFERENCES offices (id),"
+    " starts_at {INT} NOT NULL,"
+    " ends_at {INT} NOT NULL,"
+    " due_date TEXT NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('booked', 'cancelled', 'office_closed')),"
+    " created_at {INT} NOT NULL,"
+    " updated_at {INT} NOT NULL,"
+    " updated_by TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX appointments_one_per_due_date ON appointments (holder_id, due_date)"
+    " WHERE state = 'booked'",
+    "CREATE INDEX appointments_holder ON appointments (holder_id, starts_at)",
+    "CREATE INDEX appointments_office ON appointments (office_id, starts_at)",
+    "CREATE TABLE slot_places ("
+    " office_id TEXT NOT NULL REFERENCES offices (id),"
+    " starts_at {INT} NOT NULL,"
+    " taken {INT} NOT NULL CHECK (taken >= 0),"
+    " PRIMARY KEY (office_id, starts_at))",
+    "CREATE TABLE notifications ("
+    " id TEXT PRIMARY KEY,"
+    " holder_id TEXT NOT NULL REFERENCES holders (id),"
+    " kind TEXT NOT NULL,"
+    " subject_id TEXT NOT NULL,"
+    " dedupe_key TEXT NOT NULL UNIQUE,"
+    " payload TEXT NOT NULL,"
+    " due_at {INT} NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),"
+    " attempts {INT} NOT NULL,"
+    " next_attempt_at {INT} NOT NULL,"
+    " sent_at {INT} NOT NULL,"
+    " created_at {INT} NOT NULL)",
+    "CREATE INDEX notifications_holder ON notifications (holder_id, created_at)",
+    "CREATE INDEX notifications_due ON notifications (state, next_attempt_at)",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -164,6 +228,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(3, kV3, dialect));
   out.push_back(for_dialect(4, kV4, dialect));
   out.back().fill = fill_status_list_bits;
+  out.push_back(for_dialect(5, kV5, dialect));
   return out;
 }
 

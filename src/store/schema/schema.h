@@ -44,7 +44,19 @@ inline constexpr const char* kSessionColumns =
     "token_hash, user_id, created_at, expires_at, revoked_at";
 inline constexpr const char* kThrottleColumns = "username, failures, last_failure_at, locked_until";
 inline constexpr const char* kOfficeColumns =
-    "id, name, address, time_zone, phone, created_at, updated_at";
+    "id, name, address, time_zone, phone, created_at, updated_at, hours, slot_minutes, "
+    "slot_capacity";
+
+// Reporting requirements, appointments, closures, the outbox (version 5).
+inline constexpr const char* kClosureColumns = "office_id, date, reason, created_at";
+inline constexpr const char* kReportingColumns =
+    "holder_id, office_id, cadence_days, window_days, anchor_date, set_by, set_at";
+inline constexpr const char* kAppointmentColumns =
+    "id, holder_id, office_id, starts_at, ends_at, due_date, state, created_at, updated_at, "
+    "updated_by";
+inline constexpr const char* kNotificationColumns =
+    "id, holder_id, kind, subject_id, dedupe_key, payload, due_at, state, attempts, "
+    "next_attempt_at, sent_at, created_at";
 
 // ---- Audit queries (version 3) ----
 

@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "sdc/util/error.h"
 #include "sdc/registry/store.h"
+#include "sdc/util/error.h"
 #include "store/sqlite/sqlite_handle.h"
 
 namespace sdc::registry::sqlite {
@@ -84,6 +84,31 @@ class SqliteTx final : public Tx {
   Result<std::optional<OfficeRow>> get_office(const std::string& id) override;
   Result<std::vector<OfficeRow>> list_offices() override;
   Result<void> delete_office(const std::string& id) override;
+  Result<void> insert_closure(const OfficeClosure& closure) override;
+  Result<void> delete_closure(const std::string& office_id, const std::string& date) override;
+  Result<std::vector<OfficeClosure>> closures(const std::string& office_id,
+                                              const std::string& from_date,
+                                              const std::string& to_date) override;
+
+  // ScheduleTx (schedule.cpp)
+  Result<void> put_reporting(const ReportingRow& row) override;
+  Result<std::optional<ReportingRow>> get_reporting(const std::string& holder_id) override;
+  Result<bool> take_slot_place(const std::string& office_id, UnixTime starts_at,
+                               int capacity) override;
+  Result<void> release_slot_place(const std::string& office_id, UnixTime starts_at) override;
+  Result<std::vector<std::pair<UnixTime, int>>> taken_places(const std::string& office_id,
+                                                             UnixTime from, UnixTime to) override;
+  Result<void> insert_appointment(const AppointmentRow& row) override;
+  Result<void> update_appointment(const AppointmentRow& row) override;
+  Result<std::optional<AppointmentRow>> get_appointment(const std::string& id) override;
+  Result<std::vector<AppointmentRow>> appointments_of_holder(const std::string& holder_id) override;
+  Result<std::vector<AppointmentRow>> booked_appointments(const std::string& office_id,
+                                                          UnixTime from, UnixTime to) override;
+
+  // NotificationTx (notifications.cpp)
+  Result<bool> insert_notification(const NotificationRow& row) override;
+  Result<std::vector<NotificationRow>> notifications_of_holder(
+      const std::string& holder_id) override;
 
  private:
   Result<Stmt> prepare(const std::string& sql) { return cache_.prepare(sql); }
