@@ -18,7 +18,8 @@ enum class DateStyle {
 };
 
 // `t` on the wall clock of `zone` (e.g. "America/New_York"), written the
-// way `language` writes it (date_locale(), so Haitian Creole as fr_HT). The
+// way `language` writes it (date_locale(); Haitian Creole as fr_HT with
+// Creole names of days and months). The
 // zone's short name is used where the locale has one ("EDT" in English),
 // else its offset ("UTC−4"). Errc::invalid_argument for a zone ICU does not
 // know; an unsupported language is written as English. Thread-safe.

@@ -21,8 +21,10 @@ std::string_view resolve_language(std::string_view preference);
 
 // The ICU locale for messages (plural rules, numbers) in `code`, and the one
 // for dates and times. They differ for Haitian Creole only: ICU 72 has no
-// `ht` date symbols, so dates are written as in French of Haiti (`fr_HT`),
-// while messages keep `ht` (no plural inflection: every count is `other`).
+// `ht` date symbols, so its dates take the order and clock of French of Haiti
+// (`fr_HT`), with Haitian Creole names of days and months put in by
+// format_datetime() ("madi 10 mas 2026 a 09:30"); messages keep `ht`, whose
+// plural rules have `other` only (Creole nouns do not change with a count).
 // An unsupported code gives English's.
 const char* message_locale(std::string_view code);
 const char* date_locale(std::string_view code);
