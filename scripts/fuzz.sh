@@ -28,6 +28,7 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
 fi
 all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz
   config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz)
+all_targets+=(i18n_catalogue_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -49,6 +50,7 @@ declare -A max_len=(
   [audit_checkpoint_fuzz]=8192
   [http1_fuzz]=20480         # a few requests; heads are capped at 16 KiB
 )
+max_len[i18n_catalogue_fuzz]=16384  # a language byte and a catalogue; the real ones are ~20 KB
 
 # --- build -------------------------------------------------------------------
 if [[ ! -f $build/build.ninja ]]; then

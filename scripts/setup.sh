@@ -8,6 +8,7 @@ packages=(
   libzint-dev libzxing-dev libjpeg62-turbo-dev libpng-dev libcairo2-dev fonts-ocr-b fonts-dejavu-core
   libdlib-dev libsqlite3-dev sqlite3 postgresql libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libicu-dev
 )
 test_packages=(
   clang-14 libclang-rt-14-dev poppler-utils imagemagick zbar-tools python3 python3-cryptography

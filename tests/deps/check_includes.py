@@ -26,8 +26,8 @@ import sys
 import tempfile
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
-ROW = re.compile(r"^\|\s*`([a-z_]+)`\s*\|([^|]*)\|")
-NAME = re.compile(r"`([a-z_]+)`")
+ROW = re.compile(r"^\|\s*`([a-z][a-z0-9_]*)`\s*\|([^|]*)\|")
+NAME = re.compile(r"`([a-z][a-z0-9_]*)`")
 
 
 def read_rules(root):
