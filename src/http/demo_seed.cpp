@@ -3,6 +3,7 @@
 #include "sdc/http/demo_seed.h"
 
 #include "sdc/card/portrait.h"
+#include "sdc/util/clock.h"
 
 namespace sdc::http {
 namespace {
@@ -23,18 +24,30 @@ constexpr DemoUser kUsers[] = {
     {"demoadmin", "demo-admin-pass", Role::administrator},
 };
 
-// Fictional offices in real time zones.
+// Fictional offices in real time zones: one with daylight-saving time, two
+// without. Open Monday to Friday, 08:00 to 16:00 on their own clocks.
 struct DemoOffice {
   const char *name, *address, *time_zone, *phone;
+  int slot_minutes, slot_capacity;
 };
 constexpr DemoOffice kOffices[] = {
     {"Specimen Field Office East", "100 Specimen Plaza, Newark", "America/New_York",
-     "+1 201 555 0100"},
-    {"Specimen Field Office Central", "200 Sample Avenue, Chicago", "America/Chicago",
-     "+1 312 555 0100"},
-    {"Specimen Field Office West", "300 Example Street, Los Angeles", "America/Los_Angeles",
-     "+1 213 555 0100"},
+     "+1 201 555 0100", 20, 3},
+    {"Specimen Field Office Southwest", "200 Sample Avenue, Phoenix", "America/Phoenix",
+     "+1 602 555 0100", 30, 2},
+    {"Specimen Field Office Pacific", "300 Example Street, Honolulu", "Pacific/Honolulu",
+     "+1 808 555 0100", 30, 2},
 };
+
+// YYYY-MM-DD of `days` after `t`'s UTC date.
+std::string date_after(UnixTime t, int days) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  civil_from_days(t / 86400 + days, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
 
 struct DemoHolder {
   const char *a_number, *family, *given, *date_of_birth, *sex, *nationality, *language;
@@ -56,10 +69,19 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
     if (u.role == Role::enrollment_officer) officer = *made;
     logins.push_back({u.name, u.password, u.role});
   }
-  for (const auto& o : kOffices)
-    if (auto r = server.add_office(o.name, o.address, o.time_zone, o.phone); !r)
-      return std::unexpected(r.error());
+  std::vector<registry::OfficeRow> offices;
+  for (const auto& o : kOffices) {
+    registry::OfficeInput in{o.name, o.address, o.time_zone, o.phone};
+    for (std::size_t d = 0; d < 5; ++d) in.hours[d] = registry::DayHours{8 * 60, 16 * 60};
+    in.slot_minutes = o.slot_minutes;
+    in.slot_capacity = o.slot_capacity;
+    auto r = server.add_office(in);
+    if (!r) return std::unexpected(r.error());
+    offices.push_back(*r);
+  }
   const Portrait portrait = specimen_portrait();
+  const UnixTime now = server.clock().now();
+  std::size_t i = 0;
   for (const auto& s : kHolders) {
     registry::HolderInput in{
         s.a_number, s.family,      s.given,       s.date_of_birth,
@@ -69,6 +91,19 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
     if (!h) return std::unexpected(h.error());
     auto c = server.registry().issue_card(officer, h->id);
     if (!c) return std::unexpected(c.error());
+    // Each holder reports to an office every 30 days, ±5; the first due
+    // date is a week away. The first holder has booked the first free slot.
+    const registry::OfficeRow& office = offices[i % offices.size()];
+    const std::string due = date_after(now, 7);
+    auto req = server.scheduling().set_reporting(officer, h->id, {office.id, 30, 5, due});
+    if (!req) return std::unexpected(req.error());
+    if (i++ == 0) {
+      auto free = server.scheduling().free_slots(office.id, req->window_opens, req->window_closes);
+      if (!free) return std::unexpected(free.error());
+      if (!free->empty())
+        if (auto b = server.scheduling().book(officer, h->id, free->front().starts_at); !b)
+          return std::unexpected(b.error());
+    }
   }
   return logins;
 }

@@ -317,8 +317,20 @@ Result<registry::OfficeRow> Server::add_office(const std::string& name, const st
   return impl_->offices->create(registry::OfficeInput{name, address, time_zone, phone});
 }
 
+Result<registry::OfficeRow> Server::add_office(const registry::OfficeInput& in) {
+  return impl_->offices->create(in);
+}
+
 registry::Registry& Server::registry() {
   return *impl_->reg;
+}
+
+registry::Scheduling& Server::scheduling() {
+  return *impl_->scheduling;
+}
+
+const Clock& Server::clock() const {
+  return *impl_->options.clock;
 }
 
 const Config& Server::config() const {

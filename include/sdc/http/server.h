@@ -30,6 +30,7 @@
 #include "sdc/http/config.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
+#include "sdc/registry/scheduling.h"
 #include "sdc/registry/time_zones.h"
 #include "sdc/util/clock.h"
 #include "sdc/util/error.h"
@@ -102,7 +103,12 @@ class Server {
   // "America/Chicago"). Errc::invalid_argument names the bad field.
   Result<registry::OfficeRow> add_office(const std::string& name, const std::string& address,
                                          const std::string& time_zone, const std::string& phone);
+  // The same with hours, slot length and capacity (registry/offices.h).
+  Result<registry::OfficeRow> add_office(const registry::OfficeInput& in);
   registry::Registry& registry();
+  registry::Scheduling& scheduling();
+  // The clock the server was given (ServeOptions).
+  const Clock& clock() const;
   // The settings in force (file, environment and flags resolved).
   const Config& config() const;
   // Every route as (method, template), e.g. ("GET", "/v1/holders/{id}"):
