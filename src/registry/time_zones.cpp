@@ -1,6 +1,9 @@
 #include "sdc/registry/time_zones.h"
 
+#include <date/tz.h>
+
 #include <cctype>
+#include <chrono>
 #include <string>
 
 namespace sdc::registry {
@@ -15,6 +18,18 @@ bool ZoneinfoTimeZones::known(std::string_view name) const {
     return false;
   std::error_code ec;
   return std::filesystem::is_regular_file(dir_ / std::string(name), ec);
+}
+
+std::optional<std::int32_t> ZoneinfoTimeZones::utc_offset(std::string_view name,
+                                                          UnixTime utc) const {
+  if (!known(name)) return std::nullopt;
+  try {
+    const date::time_zone* zone = date::locate_zone(name);
+    auto info = zone->get_info(date::sys_seconds{std::chrono::seconds{utc}});
+    return static_cast<std::int32_t>(info.offset.count());
+  } catch (const std::exception&) {
+    return std::nullopt;  // a zone file the date library does not read
+  }
 }
 
 }  // namespace sdc::registry

@@ -2,8 +2,12 @@
 // name the zones it knows.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string_view>
+
+#include "sdc/util/clock.h"
 
 namespace sdc::registry {
 
@@ -13,6 +17,14 @@ class TimeZones {
   virtual ~TimeZones() = default;
   // True when `name` is a zone of this database, e.g. "America/Chicago".
   virtual bool known(std::string_view name) const = 0;
+  // The zone's offset from UTC in seconds at the instant `utc` (daylight
+  // saving time included), e.g. -14400 for America/New_York in July;
+  // nullopt for an unknown zone, or when this database has no rules.
+  virtual std::optional<std::int32_t> utc_offset(std::string_view name, UnixTime utc) const {
+    (void)name;
+    (void)utc;
+    return std::nullopt;
+  }
 };
 
 // The system's tzdata: a zone is known when the zoneinfo folder has a file
@@ -22,6 +34,9 @@ class ZoneinfoTimeZones final : public TimeZones {
   explicit ZoneinfoTimeZones(std::filesystem::path dir = "/usr/share/zoneinfo")
       : dir_(std::move(dir)) {}
   bool known(std::string_view name) const override;
+  // The rules of the system's tz database (the date library's), for a zone
+  // known() finds.
+  std::optional<std::int32_t> utc_offset(std::string_view name, UnixTime utc) const override;
 
  private:
   std::filesystem::path dir_;

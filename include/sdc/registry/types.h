@@ -47,6 +47,11 @@ enum class Action {
   read_audit,
   read_users,
   manage_users,
+  // Court hearings (hearings.h): load the court calendar; read a holder's
+  // hearings, all of them or only the next.
+  import_hearings,
+  read_hearings,
+  read_next_hearing,
 };
 const char* to_string(Action action);
 

@@ -27,5 +27,7 @@ void add_audit_routes(Router& router, Api& api);
 void add_user_routes(Router& router, Api& api);
 // /v1/offices.
 void add_office_routes(Router& router, Api& api);
+// /v1/hearings/import and /v1/holders/{id}/hearings.
+void add_hearing_routes(Router& router, Api& api);
 
 }  // namespace sdc::http

@@ -85,6 +85,13 @@ class SqliteTx final : public Tx {
   Result<std::vector<OfficeRow>> list_offices() override;
   Result<void> delete_office(const std::string& id) override;
 
+  // HearingTx (hearings.cpp)
+  Result<void> insert_hearing(const HearingRow& r) override;
+  Result<void> update_hearing(const HearingRow& r) override;
+  Result<std::optional<HearingRow>> find_hearing(ByteView a_number_hash,
+                                                 const std::string& hearing_id) override;
+  Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
+
  private:
   Result<Stmt> prepare(const std::string& sql) { return cache_.prepare(sql); }
 
