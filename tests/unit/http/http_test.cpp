@@ -1284,10 +1284,13 @@ TEST_F(HttpTest, CourtCalendarsAreImportedAndHoldersHearingsRead) {
   EXPECT_EQ(j["unchanged"], 2);
 
   // The same calendar as JSON is the same hearings: nothing changes.
-  json rows = json::array(
-      {{{"a_number", a}, {"hearing_id", "C-1"}, {"starts_at", "2030-03-12T13:00:00Z"},
-        {"time_zone", "America/New_York"}, {"court_name", "New York"},
-        {"court_address", "26 Federal Plaza, NY"}, {"hearing_type", "master"}}});
+  json rows = json::array({{{"a_number", a},
+                            {"hearing_id", "C-1"},
+                            {"starts_at", "2030-03-12T13:00:00Z"},
+                            {"time_zone", "America/New_York"},
+                            {"court_name", "New York"},
+                            {"court_address", "26 Federal Plaza, NY"},
+                            {"hearing_type", "master"}}});
   auto as_json = import(json{{"hearings", rows}}.dump(), "application/json");
   ASSERT_TRUE(as_json);
   ASSERT_EQ(as_json->status, 200) << as_json->body;
@@ -1322,8 +1325,7 @@ TEST_F(HttpTest, CourtCalendarsAreImportedAndHoldersHearingsRead) {
   j = json::parse(next->body);
   ASSERT_EQ(j["hearings"].size(), 1u);
   EXPECT_EQ(j["hearings"][0]["hearing_id"], "C-1");
-  EXPECT_EQ(get(Role::field_officer, "/v1/holders/" + holder + "/hearings?next=soon")->status,
-            400);
+  EXPECT_EQ(get(Role::field_officer, "/v1/holders/" + holder + "/hearings?next=soon")->status, 400);
   EXPECT_EQ(get(Role::enrollment_officer, "/v1/holders/nobody/hearings")->status, 404);
 
   // Bad calendars: a specific problem, nothing written.
@@ -1334,8 +1336,7 @@ TEST_F(HttpTest, CourtCalendarsAreImportedAndHoldersHearingsRead) {
     EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find(says), std::string::npos)
         << res->body;
   };
-  const std::string changed_row =
-      a + ",C-1,2030-04-01T09:00,America/New_York,Elsewhere,,master,\n";
+  const std::string changed_row = a + ",C-1,2030-04-01T09:00,America/New_York,Elsewhere,,master,\n";
   refused(import(header + changed_row + a + ",\"C-9,x\n"), 400, "line 3: a quoted field");
   refused(import(header + changed_row + a + ",C-9," + std::string(5000, 'x') + "\n"), 400,
           "line 3: a field is over 4096 bytes");
