@@ -27,7 +27,8 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [[ $seconds -eq 0 ]]; then
   exit 2
 fi
 all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz
-  config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz)
+  config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz
+  hearing_import_fuzz)
 all_targets+=(i18n_catalogue_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
@@ -49,6 +50,7 @@ declare -A max_len=(
   [audit_filter_fuzz]=2048   # a query string
   [audit_checkpoint_fuzz]=8192
   [http1_fuzz]=20480         # a few requests; heads are capped at 16 KiB
+  [hearing_import_fuzz]=65536  # a court calendar of some hundred rows
 )
 max_len[i18n_catalogue_fuzz]=16384  # a language byte and a catalogue; the real ones are ~20 KB
 

@@ -41,5 +41,6 @@ void register_demo(CLI::App& app);
 void register_portrait(CLI::App& app);  // portrait check
 void register_render(CLI::App& app);    // render, render-batch
 void register_audit(CLI::App& app);     // audit verify
+void register_hearings(CLI::App& app);  // hearings import
 
 }  // namespace sdc::cli

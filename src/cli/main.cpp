@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sdc::cli::register_portrait(app);
   sdc::cli::register_render(app);
   sdc::cli::register_audit(app);
+  sdc::cli::register_hearings(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,7 @@
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
+#include "sdc/registry/hearings.h"
 #include "sdc/registry/registry.h"
 #include "sdc/registry/scheduling.h"
 #include "sdc/util/clock.h"
@@ -32,6 +33,8 @@ struct Api {
   const std::string& signers_pem;  // served at /trust/signers.pem
   const std::string& openapi;      // served at /openapi.yaml
   std::uint64_t status_list_ttl;   // seconds verifiers may cache the list
+  registry::Hearings& hearings;
+  const registry::TimeZones& time_zones;  // the zones offices and court calendars name
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

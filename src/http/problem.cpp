@@ -53,6 +53,8 @@ const char* title_for(int status) {
       return "Conflict";
     case 413:
       return "Request body too large";
+    case 415:
+      return "Unsupported media type";
     case 429:
       return "Too many requests";
     case 500:

@@ -21,6 +21,7 @@
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/offices.h"
+#include "sdc/registry/hearings.h"
 #include "sdc/registry/pii.h"
 #include "sdc/util/file.h"
 
@@ -46,6 +47,7 @@ struct Server::Impl {
   std::unique_ptr<registry::Accounts> accounts;
   std::unique_ptr<registry::Offices> offices;
   std::unique_ptr<registry::Scheduling> scheduling;
+  std::unique_ptr<registry::Hearings> hearings;
   std::unique_ptr<LiveStatusList> status_list;
   Metrics metrics;
   std::optional<Api> api;
@@ -150,8 +152,10 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   scheduling = std::make_unique<registry::Scheduling>(*store, reg->audit_batcher(), *o.clock,
                                                       *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
+  hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
-                  root_pem, signers_pem, openapi, config.status_list_ttl});
+                  root_pem, signers_pem, openapi, config.status_list_ttl, *hearings,
+                  *o.time_zones});
   return {};
 }
 
@@ -172,6 +176,7 @@ void Server::Impl::add_routes() {
   add_user_routes(r, *api);
   add_office_routes(r, *api);
   add_appointment_routes(r, *api);
+  add_hearing_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

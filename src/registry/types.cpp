@@ -45,12 +45,24 @@ const char* to_string(Action action) {
     case Action::set_reporting: return "set_reporting";
     case Action::read_schedule: return "read_schedule";
     case Action::book_appointment: return "book_appointment";
+    case Action::import_hearings: return "import_hearings";
+    case Action::read_hearings: return "read_hearings";
+    case Action::read_next_hearing: return "read_next_hearing";
   }
   return "unknown";
 }
 
 bool allowed(Role role, Action a) {
   using A = Action;
+  // Hearings (DESIGN.md: enrollment and field officers and auditors see
+  // them, screeners, kiosks and administrators do not). The calendar names
+  // holders by A-number, so only enrollment officers load it; field
+  // officers see the next hearing, the others every hearing.
+  if (a == A::import_hearings) return role == Role::enrollment_officer;
+  if (a == A::read_hearings) return role == Role::enrollment_officer || role == Role::auditor;
+  if (a == A::read_next_hearing)
+    return role == Role::enrollment_officer || role == Role::field_officer ||
+           role == Role::auditor;
   switch (role) {
     case Role::enrollment_officer:
       return a != A::read_audit && a != A::read_users && a != A::manage_users;

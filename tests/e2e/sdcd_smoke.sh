@@ -59,7 +59,8 @@ curl -fs -H "Authorization: Bearer $token" \
   "http://127.0.0.1:$port2/v1/holders?family_name=specimen&date_of_birth=1974-08-12" > "$work/found.json" || true
 check "demo specimens are enrolled" "grep -q SPECIMEN $work/found.json"
 curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port2/v1/offices" > "$work/offices.json" || true
-check "demo offices are seeded" "grep -q 'America/Chicago' $work/offices.json"
+check "demo offices are seeded in three zones, with hours" \
+  "grep -q 'America/New_York' $work/offices.json && grep -q 'America/Phoenix' $work/offices.json && grep -q 'Pacific/Honolulu' $work/offices.json && grep -q '08:00-16:00' $work/offices.json"
 rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops demo with exit 0" "[ $rc = 0 ]"

@@ -10,7 +10,8 @@
 // validity list), audit_tx.h (the audit chain), account_tx.h (users,
 // accounts, sessions, login throttling), office_tx.h (offices, their
 // closures), schedule_tx.h (reporting requirements, appointments, slot
-// places) and notification_tx.h (the outbox). Tx is all of them.
+// places), notification_tx.h (the outbox) and hearing_tx.h (the court
+// calendar's hearings). Tx is all of them.
 #pragma once
 
 #include <functional>
@@ -22,6 +23,7 @@
 #include "sdc/registry/holder_tx.h"
 #include "sdc/registry/notification_tx.h"
 #include "sdc/registry/office_tx.h"
+#include "sdc/registry/hearing_tx.h"
 #include "sdc/registry/schedule_tx.h"
 #include "sdc/util/error.h"
 
@@ -40,7 +42,8 @@ class Tx : public HolderTx,
            public AccountTx,
            public OfficeTx,
            public ScheduleTx,
-           public NotificationTx {
+           public NotificationTx,
+           public HearingTx {
  public:
   ~Tx() override = default;
 

@@ -27,6 +27,14 @@ class TimeZones {
   virtual std::optional<UnixTime> to_utc(std::string_view zone, std::int64_t local) const = 0;
   // What the wall clock in `zone` shows at `t`; nullopt for an unknown zone.
   virtual std::optional<std::int64_t> to_local(std::string_view zone, UnixTime t) const = 0;
+  // The zone's offset from UTC in seconds at the instant `utc` (daylight
+  // saving time included), e.g. -14400 for America/New_York in July;
+  // nullopt for an unknown zone.
+  std::optional<std::int32_t> utc_offset(std::string_view name, UnixTime utc) const {
+    auto local = to_local(name, utc);
+    if (!local) return std::nullopt;
+    return static_cast<std::int32_t>(*local - utc);
+  }
 };
 
 // The system's tzdata: a zone is known when the zoneinfo folder has a file

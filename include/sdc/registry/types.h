@@ -50,6 +50,11 @@ enum class Action {
   set_reporting,     // a holder's reporting requirement
   read_schedule,     // a holder's requirement and appointments
   book_appointment,  // book, move or cancel a holder's appointment
+  // Court hearings (hearings.h): load the court calendar; read a holder's
+  // hearings, all of them or only the next.
+  import_hearings,
+  read_hearings,
+  read_next_hearing,
 };
 const char* to_string(Action action);
 

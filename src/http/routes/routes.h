@@ -29,5 +29,7 @@ void add_user_routes(Router& router, Api& api);
 void add_office_routes(Router& router, Api& api);
 // /v1/holders/{id}/reporting, /v1/holders/{id}/appointments, /v1/appointments/{id}
 void add_appointment_routes(Router& router, Api& api);
+// /v1/hearings/import and /v1/holders/{id}/hearings.
+void add_hearing_routes(Router& router, Api& api);
 
 }  // namespace sdc::http

@@ -113,6 +113,13 @@ class PostgresTx final : public Tx {
   Result<std::vector<NotificationRow>> notifications_of_holder(
       const std::string& holder_id) override;
 
+  // HearingTx (hearings.cpp)
+  Result<void> insert_hearing(const HearingRow& r) override;
+  Result<void> update_hearing(const HearingRow& r) override;
+  Result<std::optional<HearingRow>> find_hearing(ByteView a_number_hash,
+                                                 const std::string& hearing_id) override;
+  Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
+
  private:
   // Statement::exec, asking for a retry when it says so.
   Result<Rows> exec(const std::string& sql, const Params& p);

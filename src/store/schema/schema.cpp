@@ -184,6 +184,33 @@ const char* const kV5[] = {
     "CREATE INDEX notifications_due ON notifications (state, next_attempt_at)",
 };
 
+// Version 6: the court calendar's hearings, keyed by the A-number's
+// lookup hash so that hearings of someone not yet enrolled wait for them.
+// A hearing is (a_number_hash, hearing_id); the previous_* columns keep
+// the date and court before their last change (changed_at, 0 for none).
+const char* const kV6[] = {
+    "CREATE TABLE hearings ("
+    " id TEXT PRIMARY KEY,"
+    " a_number_hash {BLOB} NOT NULL,"
+    " hearing_id TEXT NOT NULL,"
+    " starts_at {INT} NOT NULL,"
+    " time_zone TEXT NOT NULL,"
+    " court_name TEXT NOT NULL,"
+    " court_address TEXT NOT NULL,"
+    " judge TEXT NOT NULL,"
+    " hearing_type TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " changed_at {INT} NOT NULL,"
+    " previous_starts_at {INT} NOT NULL,"
+    " previous_time_zone TEXT NOT NULL,"
+    " previous_court_name TEXT NOT NULL,"
+    " previous_court_address TEXT NOT NULL,"
+    " created_at {INT} NOT NULL,"
+    " updated_at {INT} NOT NULL,"
+    " UNIQUE (a_number_hash, hearing_id))",
+    "CREATE INDEX hearings_a_number_starts ON hearings (a_number_hash, starts_at)",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -229,6 +256,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(4, kV4, dialect));
   out.back().fill = fill_status_list_bits;
   out.push_back(for_dialect(5, kV5, dialect));
+  out.push_back(for_dialect(6, kV6, dialect));
   return out;
 }
 

@@ -58,6 +58,12 @@ inline constexpr const char* kNotificationColumns =
     "id, holder_id, kind, subject_id, dedupe_key, payload, due_at, state, attempts, "
     "next_attempt_at, sent_at, created_at";
 
+// Hearings (version 6).
+inline constexpr const char* kHearingColumns =
+    "id, a_number_hash, hearing_id, starts_at, time_zone, court_name, court_address, judge, "
+    "hearing_type, status, changed_at, previous_starts_at, previous_time_zone, "
+    "previous_court_name, previous_court_address, created_at, updated_at";
+
 // ---- Audit queries (version 3) ----
 
 // The SELECT for Tx::query_audit, the same for both stores: numbered

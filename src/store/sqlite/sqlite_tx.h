@@ -110,6 +110,13 @@ class SqliteTx final : public Tx {
   Result<std::vector<NotificationRow>> notifications_of_holder(
       const std::string& holder_id) override;
 
+  // HearingTx (hearings.cpp)
+  Result<void> insert_hearing(const HearingRow& r) override;
+  Result<void> update_hearing(const HearingRow& r) override;
+  Result<std::optional<HearingRow>> find_hearing(ByteView a_number_hash,
+                                                 const std::string& hearing_id) override;
+  Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
+
  private:
   Result<Stmt> prepare(const std::string& sql) { return cache_.prepare(sql); }
 

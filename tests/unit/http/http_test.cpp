@@ -312,6 +312,16 @@ TEST_F(HttpTest, RoleEndpointMatrix) {
     expect(Action::manage_users, client().Delete("/v1/offices/" + office->id, auth(r)),
            "delete office");
     // ---- end of accounts and offices ----
+    // ---- hearings ----
+    const std::string calendar =
+        "a_number,hearing_id,starts_at,time_zone,court_name,hearing_type\n"
+        "A301-99998,M-1,2026-09-01T09:00,America/New_York,New York,master\n";
+    expect(Action::import_hearings,
+           client().Post("/v1/hearings/import", auth(r), calendar, "text/csv"), "import hearings");
+    expect(Action::read_hearings, get(r, "/v1/holders/" + h1 + "/hearings"), "hearings");
+    expect(Action::read_next_hearing, get(r, "/v1/holders/" + h1 + "/hearings?next=1"),
+           "next hearing");
+    // ---- end of hearings ----
   }
 }
 
@@ -402,6 +412,17 @@ TEST_F(HttpTest, EveryRefusalIsAudited) {
        not_admin},
       {"PATCH", "/v1/offices/" + office->id, {{"phone", "1"}}, "update_office", not_admin},
       {"DELETE", "/v1/offices/" + office->id, nullptr, "delete_office", not_admin},
+      {"POST", "/v1/hearings/import", json::array(), "import_hearings", not_enrollment},
+      {"GET",
+       "/v1/holders/" + h + "/hearings",
+       nullptr,
+       "read_hearings",
+       {R::administrator, R::field_officer, R::checkpoint_screener, R::kiosk}},
+      {"GET",
+       "/v1/holders/" + h + "/hearings?next=1",
+       nullptr,
+       "read_next_hearing",
+       {R::administrator, R::checkpoint_screener, R::kiosk}},
   };
   for (const Row& row : table) {
     for (R r : row.refused) {
@@ -1220,3 +1241,107 @@ TEST_F(HttpTest, RevokedCardIsRevokedOfflineAndEtagWorks) {
 }
 
 }  // namespace
+
+// ---- hearings ----
+
+// The court calendar over HTTP: counts and rejected rows with their lines,
+// idempotent re-import, a change flagged with the value before, field
+// officers' next hearing, and bad calendars refused with nothing written.
+TEST_F(HttpTest, CourtCalendarsAreImportedAndHoldersHearingsRead) {
+  const std::string a = fresh_a_number();
+  auto enrolled = post(Role::enrollment_officer, "/v1/holders", holder_body(a));
+  ASSERT_TRUE(enrolled);
+  ASSERT_EQ(enrolled->status, 201) << enrolled->body;
+  const std::string holder = json::parse(enrolled->body)["id"].get<std::string>();
+  const std::string header =
+      "a_number,hearing_id,starts_at,time_zone,court_name,court_address,hearing_type,status\n";
+  auto import = [](const std::string& body, const std::string& type = "text/csv") {
+    return client().Post("/v1/hearings/import", auth(Role::enrollment_officer), body, type);
+  };
+  const std::string csv = header + a +
+                          ",C-1,2030-03-12T09:00,America/New_York,New York,\"26 Federal Plaza, "
+                          "NY\",master,\n" +
+                          "A301-88888,C-2,2030-03-13T09:00:00-04:00,America/New_York,New "
+                          "York,,individual,scheduled\n" +
+                          a + ",C-3,2026-03-08T02:30,America/New_York,New York,,master,\n";
+  auto first = import(csv);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->status, 200) << first->body;
+  json j = json::parse(first->body);
+  EXPECT_EQ(j["rows"], 3);
+  EXPECT_EQ(j["added"], 2);
+  EXPECT_EQ(j["unmatched"], 1);
+  ASSERT_EQ(j["rejected"].size(), 1u);
+  EXPECT_EQ(j["rejected"][0]["line"], 4);
+  EXPECT_NE(j["rejected"][0]["reasons"][0].get<std::string>().find("does not exist"),
+            std::string::npos);
+
+  auto again = import(csv);
+  ASSERT_TRUE(again);
+  j = json::parse(again->body);
+  EXPECT_EQ(j["added"], 0);
+  EXPECT_EQ(j["changed"], 0);
+  EXPECT_EQ(j["unchanged"], 2);
+
+  // The same calendar as JSON is the same hearings: nothing changes.
+  json rows = json::array({{{"a_number", a},
+                            {"hearing_id", "C-1"},
+                            {"starts_at", "2030-03-12T13:00:00Z"},
+                            {"time_zone", "America/New_York"},
+                            {"court_name", "New York"},
+                            {"court_address", "26 Federal Plaza, NY"},
+                            {"hearing_type", "master"}}});
+  auto as_json = import(json{{"hearings", rows}}.dump(), "application/json");
+  ASSERT_TRUE(as_json);
+  ASSERT_EQ(as_json->status, 200) << as_json->body;
+  EXPECT_EQ(json::parse(as_json->body)["unchanged"], 1);
+
+  world_.clock.advance(60);
+  rows[0]["starts_at"] = "2030-03-26T09:00:00-04:00";
+  auto moved = import(rows.dump(), "application/json; charset=utf-8");
+  ASSERT_TRUE(moved);
+  j = json::parse(moved->body);
+  EXPECT_EQ(j["changed"], 1);
+  EXPECT_EQ(j["moved"], 1);
+
+  auto all = get(Role::enrollment_officer, "/v1/holders/" + holder + "/hearings");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  j = json::parse(all->body);
+  ASSERT_EQ(j["hearings"].size(), 1u);
+  const json& h = j["hearings"][0];
+  EXPECT_EQ(h["hearing_id"], "C-1");
+  EXPECT_EQ(h["starts_at"], "2030-03-26T13:00:00Z");
+  EXPECT_EQ(h["time_zone"], "America/New_York");
+  EXPECT_EQ(h["changed_at"], sdc::format_time(world_.clock.now()));
+  EXPECT_EQ(h["previous"]["starts_at"], "2030-03-12T13:00:00Z");
+  EXPECT_EQ(h["previous"]["court_name"], "New York");
+
+  // Field officers see the next hearing only.
+  EXPECT_EQ(get(Role::field_officer, "/v1/holders/" + holder + "/hearings")->status, 403);
+  auto next = get(Role::field_officer, "/v1/holders/" + holder + "/hearings?next=1");
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->status, 200) << next->body;
+  j = json::parse(next->body);
+  ASSERT_EQ(j["hearings"].size(), 1u);
+  EXPECT_EQ(j["hearings"][0]["hearing_id"], "C-1");
+  EXPECT_EQ(get(Role::field_officer, "/v1/holders/" + holder + "/hearings?next=soon")->status, 400);
+  EXPECT_EQ(get(Role::enrollment_officer, "/v1/holders/nobody/hearings")->status, 404);
+
+  // Bad calendars: a specific problem, nothing written.
+  auto refused = [&](const httplib::Result& res, int status, const std::string& says) {
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    EXPECT_NE(json::parse(res->body)["detail"].get<std::string>().find(says), std::string::npos)
+        << res->body;
+  };
+  const std::string changed_row = a + ",C-1,2030-04-01T09:00,America/New_York,Elsewhere,,master,\n";
+  refused(import(header + changed_row + a + ",\"C-9,x\n"), 400, "line 3: a quoted field");
+  refused(import(header + changed_row + a + ",C-9," + std::string(5000, 'x') + "\n"), 400,
+          "line 3: a field is over 4096 bytes");
+  refused(import("[{\"a_number\": 1", "application/json"), 400, "not valid JSON");
+  refused(import(header + changed_row, "text/plain"), 415, "text/csv");
+  all = get(Role::enrollment_officer, "/v1/holders/" + holder + "/hearings");
+  EXPECT_EQ(json::parse(all->body)["hearings"][0]["court_name"], "New York");
+}
