@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
 #include "sdc/util/clock.h"
@@ -30,6 +31,7 @@ struct Api {
   const std::string& signers_pem;  // served at /trust/signers.pem
   const std::string& openapi;      // served at /openapi.yaml
   std::uint64_t status_list_ttl;   // seconds verifiers may cache the list
+  registry::HolderLogins& holder_logins;
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

@@ -16,7 +16,9 @@ FieldError field_error(const std::string& message) {
                                         "effective_date", "reason", "status", "username",
                                         "password", "role", "barcode", "image_base64",
                                         // accounts and offices
-                                        "disabled", "name", "address", "time_zone", "phone"};
+                                        "disabled", "name", "address", "time_zone", "phone",
+                                        // holders' logins
+                                        "document_number", "pin", "current_pin", "new_pin"};
   std::size_t n = 0;
   while (n < message.size() &&
          (std::islower(static_cast<unsigned char>(message[n])) || message[n] == '_'))
@@ -53,6 +55,8 @@ const char* title_for(int status) {
       return "Conflict";
     case 413:
       return "Request body too large";
+    case 423:
+      return "Locked";
     case 429:
       return "Too many requests";
     case 500:

@@ -20,6 +20,7 @@
 #include "sdc/credential/pki.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/pii.h"
 #include "sdc/util/file.h"
@@ -44,6 +45,7 @@ struct Server::Impl {
   std::optional<TrustStore> trust;
   std::string root_pem, signers_pem, openapi;
   std::unique_ptr<registry::Accounts> accounts;
+  std::unique_ptr<registry::HolderLogins> holder_logins;
   std::unique_ptr<registry::Offices> offices;
   std::unique_ptr<LiveStatusList> status_list;
   Metrics metrics;
@@ -147,8 +149,10 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   if (auto r = accounts->prepare(); !r) return std::unexpected(r.error());
   offices = std::make_unique<registry::Offices>(*store, *o.clock, *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
+  holder_logins =
+      std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   api.emplace(Api{*reg, *accounts, *offices, *o.clock, *trust, *status_list, metrics, root_pem,
-                  signers_pem, openapi, config.status_list_ttl});
+                  signers_pem, openapi, config.status_list_ttl, *holder_logins});
   return {};
 }
 
@@ -168,6 +172,7 @@ void Server::Impl::add_routes() {
   add_audit_routes(r, *api);
   add_user_routes(r, *api);
   add_office_routes(r, *api);
+  add_me_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

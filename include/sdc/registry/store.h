@@ -9,7 +9,7 @@
 // each: holder_tx.h (holders, case status), card_tx.h (cards, the published
 // validity list), audit_tx.h (the audit chain), account_tx.h (users,
 // accounts, sessions, login throttling) and office_tx.h (offices). Tx is
-// all of them.
+// all of them; holder_login_tx.h adds holders' PINs.
 #pragma once
 
 #include <functional>
@@ -20,6 +20,7 @@
 #include "sdc/registry/audit_tx.h"
 #include "sdc/registry/card_tx.h"
 #include "sdc/registry/holder_tx.h"
+#include "sdc/registry/holder_login_tx.h"
 #include "sdc/registry/office_tx.h"
 
 namespace sdc::registry {
@@ -31,7 +32,12 @@ namespace sdc::registry {
 // hash or audit sequence) return Errc::conflict and mark the transaction for
 // a retry: in_transaction() rolls back and runs the callback again. A taken
 // username, user id or office name is Errc::conflict without a retry.
-class Tx : public HolderTx, public CardTx, public AuditTx, public AccountTx, public OfficeTx {
+class Tx : public HolderTx,
+           public CardTx,
+           public AuditTx,
+           public AccountTx,
+           public OfficeTx,
+           public HolderLoginTx {
  public:
   ~Tx() override = default;
 

@@ -27,5 +27,8 @@ void add_audit_routes(Router& router, Api& api);
 void add_user_routes(Router& router, Api& api);
 // /v1/offices.
 void add_office_routes(Router& router, Api& api);
+// /v1/me/* (a holder signed in with document number + PIN) and
+// /v1/holders/{id}/pin (an officer issues a PIN letter).
+void add_me_routes(Router& router, Api& api);
 
 }  // namespace sdc::http
