@@ -16,6 +16,8 @@
 //   registry/audit.h     the audit chain, checkpoints, verify_audit()
 //   registry/audit_batcher.h   group commit of the records of reads and
 //                        verifications, which are durable before the answer
+//   registry/holder_logins.h   holders' PINs and sign-in (Role::holder)
+//   registry/icalendar.h, holder_calendar.h   a holder's dates as iCalendar
 #pragma once
 
 #include <memory>
