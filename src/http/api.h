@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/hearings.h"
 #include "sdc/registry/registry.h"
@@ -35,6 +36,7 @@ struct Api {
   std::uint64_t status_list_ttl;   // seconds verifiers may cache the list
   registry::Hearings& hearings;
   const registry::TimeZones& time_zones;  // the zones offices and court calendars name
+  registry::HolderLogins& holder_logins;
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

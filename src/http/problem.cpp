@@ -16,7 +16,9 @@ FieldError field_error(const std::string& message) {
                                         "effective_date", "reason", "status", "username",
                                         "password", "role", "barcode", "image_base64",
                                         // accounts and offices
-                                        "disabled", "name", "address", "time_zone", "phone"};
+                                        "disabled", "name", "address", "time_zone", "phone",
+                                        // holders' logins
+                                        "document_number", "pin", "current_pin", "new_pin"};
   std::size_t n = 0;
   while (n < message.size() &&
          (std::islower(static_cast<unsigned char>(message[n])) || message[n] == '_'))
@@ -55,6 +57,8 @@ const char* title_for(int status) {
       return "Request body too large";
     case 415:
       return "Unsupported media type";
+    case 423:
+      return "Locked";
     case 429:
       return "Too many requests";
     case 500:

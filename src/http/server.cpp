@@ -20,6 +20,7 @@
 #include "sdc/credential/pki.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/hearings.h"
 #include "sdc/registry/pii.h"
@@ -45,6 +46,7 @@ struct Server::Impl {
   std::optional<TrustStore> trust;
   std::string root_pem, signers_pem, openapi;
   std::unique_ptr<registry::Accounts> accounts;
+  std::unique_ptr<registry::HolderLogins> holder_logins;
   std::unique_ptr<registry::Offices> offices;
   std::unique_ptr<registry::Scheduling> scheduling;
   std::unique_ptr<registry::Hearings> hearings;
@@ -153,9 +155,11 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
                                                       *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
   hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
+  holder_logins =
+      std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings,
-                  *o.time_zones});
+                  *o.time_zones, *holder_logins});
   return {};
 }
 
@@ -177,6 +181,7 @@ void Server::Impl::add_routes() {
   add_office_routes(r, *api);
   add_appointment_routes(r, *api);
   add_hearing_routes(r, *api);
+  add_me_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

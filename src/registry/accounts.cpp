@@ -96,6 +96,9 @@ Result<User> Accounts::create_account(const std::string& username, const std::st
                                       Role role, const User* by) {
   if (!valid_username(username))
     return fail(Errc::invalid_argument, "username: 1 to 64 letters, digits, '.', '-' or '_'");
+  if (role == Role::holder)
+    return fail(Errc::invalid_argument,
+                "role: holders have no account; they sign in with their card and PIN");
   if (password.size() < kMinPassword || password.size() > kMaxPassword)
     return fail(Errc::invalid_argument, "password: 12 to 1024 characters");
   // Answer a taken name before spending a hash on it; the insert below
@@ -174,13 +177,12 @@ Result<Accounts::Login> Accounts::login(const std::string& username, const std::
     if (!w) return std::unexpected(w.error());
     return out;
   }
-  Bytes raw(32);
-  random_.fill(raw);
-  out.token = hex_encode(raw);
-  out.expires_at = now + kSessionLifetime;
+  auto made = new_session(account->user_id, now, kSessionLifetime);
+  out.token = std::move(made.token);
+  out.expires_at = made.row.expires_at;
   out.role = account->role;
   out.outcome = LoginOutcome::ok;
-  SessionRow session{token_hash(out.token), account->user_id, now, out.expires_at, 0};
+  const SessionRow& session = made.row;
   const bool purge = ++logins_ % kPurgeEvery == 0;
   auto w = store_.in_transaction<bool>([&](Tx& tx) -> Result<bool> {
     if (auto r = tx.clear_login_throttle(username); !r) return std::unexpected(r.error());
@@ -204,16 +206,30 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
         now - it->second.checked < kSessionRecheck)
       return std::optional<User>(it->second.user);
   }
-  auto found = store_.in_read_transaction<std::optional<ActiveSession>>(
-      [&](Tx& tx) { return tx.find_active_session(hash, now); });
+  // An account's session, else a holder's (holder_login_tx.h).
+  struct Found {
+    User user;
+    SessionRow session;
+  };
+  auto found = store_.in_read_transaction<std::optional<Found>>(
+      [&](Tx& tx) -> Result<std::optional<Found>> {
+        auto a = tx.find_active_session(hash, now);
+        if (!a) return std::unexpected(a.error());
+        if (*a)
+          return Found{User{(*a)->account.user_id, (*a)->account.username, (*a)->account.role},
+                       (*a)->session};
+        auto h = tx.find_active_holder_session(hash, now);
+        if (!h) return std::unexpected(h.error());
+        if (*h) return Found{User{(*h)->session.user_id, "holder", Role::holder}, (*h)->session};
+        return std::optional<Found>();
+      });
   if (!found) return std::unexpected(found.error());
   if (!*found || !constant_time_equal((*found)->session.token_hash, hash)) {
     std::lock_guard lock(cache_mu_);
     cache_.erase(hash);
     return std::optional<User>();
   }
-  const AccountRow& a = (*found)->account;
-  User user{a.user_id, a.username, a.role};
+  User user = (*found)->user;
   std::lock_guard lock(cache_mu_);
   if (cache_.size() >= kMaxCachedSessions) cache_.clear();
   cache_[hash] = CachedSession{user, (*found)->session.expires_at, now};
@@ -231,6 +247,21 @@ Result<void> Accounts::logout(std::string_view token) {
   auto r = store_.in_transaction<bool>([&](Tx& tx) { return tx.revoke_session(hash, now); });
   if (!r) return std::unexpected(r.error());
   return {};
+}
+
+Accounts::NewSession Accounts::new_session(const std::string& user_id, UnixTime now,
+                                           UnixTime lifetime) {
+  Bytes raw(32);
+  random_.fill(raw);
+  NewSession out;
+  out.token = hex_encode(raw);
+  out.row = SessionRow{token_hash(out.token), user_id, now, now + lifetime, 0};
+  return out;
+}
+
+void Accounts::forget_sessions_of(const std::string& user_id) {
+  std::lock_guard lock(cache_mu_);
+  std::erase_if(cache_, [&](const auto& e) { return e.second.user.id == user_id; });
 }
 
 Result<std::vector<AccountRow>> Accounts::list(const User& by) {

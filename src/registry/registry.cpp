@@ -77,11 +77,18 @@ Result<HolderRecord> record_from_input(const HolderInput& in, const IssuerSettin
   return r;
 }
 
-HolderView view_for(Role role, HolderRecord r) {
+// `own`: the record is the caller's own (allowed_on_own_record decides).
+HolderView view_for(Role role, HolderRecord r, bool own = false) {
+  auto sees = [&](Action a) { return own ? allowed_on_own_record(role, a) : allowed(role, a); };
   HolderView v;
-  v.identity_shown = allowed(role, Action::read_holder_identity);
-  v.a_number_shown = allowed(role, Action::read_a_number);
+  v.identity_shown = sees(Action::read_holder_identity);
+  v.a_number_shown = sees(Action::read_a_number);
   if (!v.a_number_shown) r.a_number.clear();
+  if (!sees(Action::read_holder_name)) {
+    r.family_name.clear();
+    r.given_names.clear();
+  }
+  if (own) r.contact.clear();  // not in DESIGN.md's list for holders
   if (!v.identity_shown) {
     r.date_of_birth.clear();
     r.sex.clear();
@@ -744,6 +751,61 @@ Result<PublishedStatusList> Registry::status_list() {
 Result<PublishedStatusList> Registry::publish_status_list() {
   RegistryOps ops{o_, batcher_.get()};
   return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) { return ops.republish(tx); });
+}
+
+Result<OwnRecord> Registry::own_record(const User& holder) {
+  RegistryOps ops{o_, batcher_.get()};
+  const auto holder_id = own_holder_id(holder);
+  if (!holder_id) return ops.refused<OwnRecord>(holder, Action::read_own_record, Note{});
+  return ops.audited_read<OwnRecord>(
+      holder, Action::read_own_record, Note{*holder_id, ""},
+      [&](Tx& tx, Note&) -> Result<OwnRecord> {
+        OwnRecord out;
+        auto row = ops.holder_row(tx, *holder_id);
+        if (!row) return std::unexpected(row.error());
+        auto rec = ops.open(*row);
+        if (!rec) return std::unexpected(rec.error());
+        out.holder = view_for(holder.role, std::move(*rec), true);
+        if (allowed_on_own_record(holder.role, Action::read_card_validity)) {
+          auto cards = tx.cards_of_holder(*holder_id);
+          if (!cards) return std::unexpected(cards.error());
+          const CardRow* newest = nullptr;
+          for (const CardRow& c : *cards)
+            if (!newest || c.card_version > newest->card_version) newest = &c;
+          if (newest) {
+            auto c = ops.open(*newest);
+            if (!c) return std::unexpected(c.error());
+            c->barcode.clear();
+            out.card = std::move(*c);
+          }
+        }
+        out.case_status.holder_id = *holder_id;
+        if (allowed_on_own_record(holder.role, Action::read_case_status)) {
+          auto history = tx.case_status_history(*holder_id);
+          if (!history) return std::unexpected(history.error());
+          if (!history->empty()) {
+            auto c = ops.open(history->back());
+            if (!c) return std::unexpected(c.error());
+            out.case_status = std::move(*c);
+            out.case_status.reason.clear();
+            out.case_status.recorded_by.clear();
+          }
+        }
+        AuditFilter f;
+        f.holder_id = *holder_id;
+        f.order = AuditFilter::Order::newest_first;
+        f.limit = kOwnAccesses;
+        auto trail = tx.query_audit(f);
+        if (!trail) return std::unexpected(trail.error());
+        for (AuditEvent& e : *trail) {
+          e.actor.clear();
+          e.detail.clear();
+          e.prev_hash.clear();
+          e.hash.clear();
+          out.accesses.push_back(std::move(e));
+        }
+        return out;
+      });
 }
 
 Result<std::vector<AuditEvent>> Registry::audit_events(const User& actor, std::uint64_t from_seq,

@@ -10,13 +10,14 @@ const char* to_string(Role role) {
     case Role::checkpoint_screener: return "checkpoint_screener";
     case Role::auditor: return "auditor";
     case Role::kiosk: return "kiosk";
+    case Role::holder: return "holder";
   }
   return "unknown";
 }
 
 Result<Role> parse_role(std::string_view text) {
   for (Role r : {Role::administrator, Role::enrollment_officer, Role::field_officer,
-                 Role::checkpoint_screener, Role::auditor, Role::kiosk})
+                 Role::checkpoint_screener, Role::auditor, Role::kiosk, Role::holder})
     if (text == to_string(r)) return r;
   return fail(Errc::invalid_argument, "role: unknown role '" + std::string(text) + "'");
 }
@@ -48,6 +49,9 @@ const char* to_string(Action action) {
     case Action::import_hearings: return "import_hearings";
     case Action::read_hearings: return "read_hearings";
     case Action::read_next_hearing: return "read_next_hearing";
+    case Action::issue_pin: return "issue_pin";
+    case Action::read_own_record: return "read_own_record";
+    case Action::change_own_pin: return "change_own_pin";
   }
   return "unknown";
 }
@@ -65,7 +69,8 @@ bool allowed(Role role, Action a) {
            role == Role::auditor;
   switch (role) {
     case Role::enrollment_officer:
-      return a != A::read_audit && a != A::read_users && a != A::manage_users;
+      return a != A::read_audit && a != A::read_users && a != A::manage_users &&
+             a != A::read_own_record && a != A::change_own_pin;
     case Role::field_officer:
       return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
              a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
@@ -84,8 +89,28 @@ bool allowed(Role role, Action a) {
     case Role::administrator:
       // Users, offices and keys; never a holder's data.
       return a == A::read_users || a == A::manage_users;
+    case Role::holder:
+      // Only their own record, through calls that take no holder id.
+      return a == A::read_own_record || a == A::change_own_pin;
   }
   return false;
+}
+
+bool allowed_on_own_record(Role role, Action a) {
+  using A = Action;
+  if (role != Role::holder) return false;
+  return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
+         a == A::read_card_validity || a == A::read_case_status;
+}
+
+std::string holder_user_id(const std::string& holder_id) { return "holder-" + holder_id; }
+
+std::optional<std::string> own_holder_id(const User& user) {
+  static constexpr std::string_view kPrefix = "holder-";
+  if (user.role != Role::holder || !user.id.starts_with(kPrefix) ||
+      user.id.size() == kPrefix.size())
+    return std::nullopt;
+  return user.id.substr(kPrefix.size());
 }
 
 const char* to_string(CardState state) {

@@ -50,7 +50,8 @@ class Accounts {
 
   // Hashes the password (Argon2id) and writes the account with its user row
   // in one transaction. Errc::invalid_argument names the field;
-  // Errc::conflict when the username is taken. With `by` (a call through
+  // Errc::conflict when the username is taken. Role::holder is refused
+  // (Errc::invalid_argument): holders sign in with a card and a PIN. With `by` (a call through
   // the API): Errc::forbidden unless `by` may manage users, and the call is
   // audited whatever its outcome (a change in its own transaction).
   Result<User> create(const std::string& username, const std::string& password, Role role,
@@ -71,8 +72,9 @@ class Accounts {
   Result<Login> login(const std::string& username, const std::string& password);
 
   // The signed-in user, or nullopt for an unknown, expired or revoked token
-  // or a disabled account. A positive answer is remembered for
-  // kSessionRecheck, so that a busy client does not cost a database read per
+  // or a disabled account. A holder's session (holder_logins.h) gives the
+  // holder's user, Role::holder, while the holder's PIN is not locked. A positive answer is
+  // remembered for kSessionRecheck, so that a busy client does not cost a database read per
   // request; logout and disabling through this process take effect at once,
   // through another process on the same database within kSessionRecheck.
   Result<std::optional<User>> authenticate(std::string_view token);
@@ -95,13 +97,30 @@ class Accounts {
   // account. Refusals and failures are audited too.
   Result<AccountRow> set_disabled(const std::string& username, bool disabled, const User& by);
 
+  // ---- shared with HolderLogins (holder_logins.h) ----
+  // Argon2id hashing and checking under the one bound of this process on
+  // hashes at once; the dummy hash unknown names are checked against.
+  Result<std::string> hash_password(const std::string& password);
+  bool check_password(const std::string& hash, const std::string& password);
+  Result<std::string> dummy_hash();
+  // A new bearer session for `user_id` from `now` for `lifetime` seconds:
+  // the token (shown once) and the row to insert, which keeps only its
+  // SHA-256. authenticate() finds it when the user is an enabled account or
+  // a holder whose PIN is not locked (find_active_holder_session).
+  struct NewSession {
+    std::string token;
+    SessionRow row;
+  };
+  NewSession new_session(const std::string& user_id, UnixTime now, UnixTime lifetime);
+  // Forgets this process's remembered sessions of `user_id` (after its
+  // sessions were revoked in the database).
+  void forget_sessions_of(const std::string& user_id);
+  // ---- end of shared with HolderLogins ----
+
  private:
   Result<User> create_account(const std::string& username, const std::string& password, Role role,
                               const User* by);
   Result<AccountRow> change_disabled(const std::string& username, bool disabled, const User& by);
-  Result<std::string> hash_password(const std::string& password);
-  bool check_password(const std::string& hash, const std::string& password);
-  Result<std::string> dummy_hash();
   std::string random_hex(std::size_t bytes);
   // "user <id>" for the account's audit records (usernames stay out of them).
   std::string user_detail(const std::string& username);

@@ -16,6 +16,8 @@
 //   registry/audit.h     the audit chain, checkpoints, verify_audit()
 //   registry/audit_batcher.h   group commit of the records of reads and
 //                        verifications, which are durable before the answer
+//   registry/holder_logins.h   holders' PINs and sign-in (Role::holder)
+//   registry/icalendar.h, holder_calendar.h   a holder's dates as iCalendar
 #pragma once
 
 #include <memory>
@@ -78,6 +80,19 @@ struct CardholderView {
   bool a_number_shown = false;
 };
 CardholderView cardholder_view_for(Role role, Holder holder);
+
+// A holder's own record, as DESIGN.md lets a holder see it
+// (allowed_on_own_record): identity and A-number (contact not shown), the
+// current card without its barcode, the current case status without its
+// reason or who recorded it, and who accessed the record (the audit trail
+// about the holder, newest first: when, role, action, outcome; no actor
+// ids, no details).
+struct OwnRecord {
+  HolderView holder;
+  std::optional<CardRecord> card;  // the highest card version; nullopt before any card
+  CaseStatusEntry case_status;     // CaseStatus::unknown, seq 0, when none was recorded
+  std::vector<AuditEvent> accesses;
+};
 
 struct IssuedCardRecord {
   CardRecord card;
@@ -152,6 +167,16 @@ class Registry {
   // stored entries; this is the repair path (and what a bulk load of cards
   // behind the registry's back must call). Reads every card.
   Result<PublishedStatusList> publish_status_list();
+
+  // ---- Holders (Role::holder, signed in through holder_logins.h) ----
+  // The signed-in holder's own record; the holder comes from the user
+  // (own_holder_id), never from the request, so no holder can name
+  // another. Errc::forbidden (audited) for every other role. Audited as
+  // read_own_record with the holder as actor. The newest kOwnAccesses
+  // audit records are shown.
+  static constexpr std::size_t kOwnAccesses = 50;
+  Result<OwnRecord> own_record(const User& holder);
+  // ---- end of holders ----
 
   Result<std::vector<AuditEvent>> audit_events(const User& actor, std::uint64_t from_seq,
                                                std::size_t limit);

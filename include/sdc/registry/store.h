@@ -10,8 +10,9 @@
 // validity list), audit_tx.h (the audit chain), account_tx.h (users,
 // accounts, sessions, login throttling), office_tx.h (offices, their
 // closures), schedule_tx.h (reporting requirements, appointments, slot
-// places), notification_tx.h (the outbox) and hearing_tx.h (the court
-// calendar's hearings). Tx is all of them.
+// places), notification_tx.h (the outbox), hearing_tx.h (the court
+// calendar's hearings) and holder_login_tx.h (holders' PINs). Tx is all of
+// them.
 #pragma once
 
 #include <functional>
@@ -21,6 +22,7 @@
 #include "sdc/registry/audit_tx.h"
 #include "sdc/registry/card_tx.h"
 #include "sdc/registry/holder_tx.h"
+#include "sdc/registry/holder_login_tx.h"
 #include "sdc/registry/notification_tx.h"
 #include "sdc/registry/office_tx.h"
 #include "sdc/registry/hearing_tx.h"
@@ -43,7 +45,8 @@ class Tx : public HolderTx,
            public OfficeTx,
            public ScheduleTx,
            public NotificationTx,
-           public HearingTx {
+           public HearingTx,
+           public HolderLoginTx {
  public:
   ~Tx() override = default;
 

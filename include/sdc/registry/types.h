@@ -21,6 +21,7 @@ enum class Role {
   checkpoint_screener,
   auditor,
   kiosk,
+  holder,  // a card holder signed in with document number + PIN (holder_logins.h)
 };
 const char* to_string(Role role);
 Result<Role> parse_role(std::string_view text);
@@ -55,6 +56,9 @@ enum class Action {
   import_hearings,
   read_hearings,
   read_next_hearing,
+  issue_pin,        // a holder's PIN letter (first or a reset): enrollment officers
+  read_own_record,  // a holder reading their own record (/v1/me)
+  change_own_pin,   // a holder choosing a new PIN
 };
 const char* to_string(Action action);
 
@@ -62,6 +66,13 @@ const char* to_string(Action action);
 // and kiosks never see A-numbers or case status, only auditors read the
 // audit trail.
 bool allowed(Role role, Action action);
+
+// What a role sees of its OWN record (DESIGN.md, "holder (own)"): the
+// holder role may see name, identity, A-number, card validity and case
+// status of the record it is signed in for, and nothing of any other
+// (allowed() gives it only read_own_record and change_own_pin, so every
+// call naming a holder refuses it). False for every other role.
+bool allowed_on_own_record(Role role, Action action);
 
 struct User {
   std::string id;
@@ -148,5 +159,12 @@ struct AuditEvent {
 
   bool operator==(const AuditEvent&) const = default;
 };
+
+// The user id of a holder's sessions and audit records: "holder-" + the
+// holder id. A holder user has no account; it signs in with a card's
+// document number and the holder's PIN (holder_logins.h).
+std::string holder_user_id(const std::string& holder_id);
+// The holder a user is, from its id: only for Role::holder, else nullopt.
+std::optional<std::string> own_holder_id(const User& user);
 
 }  // namespace sdc::registry

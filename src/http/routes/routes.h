@@ -31,5 +31,8 @@ void add_office_routes(Router& router, Api& api);
 void add_appointment_routes(Router& router, Api& api);
 // /v1/hearings/import and /v1/holders/{id}/hearings.
 void add_hearing_routes(Router& router, Api& api);
+// /v1/me/* (a holder signed in with document number + PIN) and
+// /v1/holders/{id}/pin (an officer issues a PIN letter).
+void add_me_routes(Router& router, Api& api);
 
 }  // namespace sdc::http

@@ -120,6 +120,15 @@ class PostgresTx final : public Tx {
                                                  const std::string& hearing_id) override;
   Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
 
+  // HolderLoginTx (holder_logins.cpp)
+  Result<std::optional<HolderPinRow>> get_holder_pin(const std::string& holder_id) override;
+  Result<void> put_holder_pin(const HolderPinRow& r) override;
+  Result<HolderPinRow> count_holder_pin_failure(const std::string& holder_id, UnixTime now,
+                                                std::uint64_t lock_after) override;
+  Result<void> clear_holder_pin_failures(const std::string& holder_id) override;
+  Result<std::optional<ActiveHolderSession>> find_active_holder_session(ByteView token_hash,
+                                                                        UnixTime now) override;
+
  private:
   // Statement::exec, asking for a retry when it says so.
   Result<Rows> exec(const std::string& sql, const Params& p);

@@ -211,6 +211,23 @@ const char* const kV6[] = {
     "CREATE INDEX hearings_a_number_starts ON hearings (a_number_hash, starts_at)",
 };
 
+// Version 7: holders' PINs (holder_login_tx.h). One row per holder, with
+// its own user (role holder) for sessions and the audit trail; the PIN
+// only as an Argon2id string. locked_at is 0 while not locked; a lockout
+// lasts until a new PIN is set.
+const char* const kV7[] = {
+    "CREATE TABLE holder_pins ("
+    " holder_id TEXT PRIMARY KEY REFERENCES holders (id),"
+    " user_id TEXT NOT NULL UNIQUE REFERENCES users (id),"
+    " pin_hash TEXT NOT NULL,"
+    " failures {INT} NOT NULL,"
+    " last_failure_at {INT} NOT NULL,"
+    " locked_at {INT} NOT NULL,"
+    " set_by TEXT NOT NULL,"
+    " set_at {INT} NOT NULL,"
+    " created_at {INT} NOT NULL)",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -257,6 +274,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.back().fill = fill_status_list_bits;
   out.push_back(for_dialect(5, kV5, dialect));
   out.push_back(for_dialect(6, kV6, dialect));
+  out.push_back(for_dialect(7, kV7, dialect));
   return out;
 }
 

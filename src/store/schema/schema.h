@@ -43,6 +43,9 @@ inline constexpr const char* kAccountColumns =
 inline constexpr const char* kSessionColumns =
     "token_hash, user_id, created_at, expires_at, revoked_at";
 inline constexpr const char* kThrottleColumns = "username, failures, last_failure_at, locked_until";
+inline constexpr const char* kHolderPinColumns =
+    "holder_id, user_id, pin_hash, failures, last_failure_at, locked_at, set_by, set_at, "
+    "created_at";
 inline constexpr const char* kOfficeColumns =
     "id, name, address, time_zone, phone, created_at, updated_at, hours, slot_minutes, "
     "slot_capacity";

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -1238,6 +1239,211 @@ TEST_F(HttpTest, RevokedCardIsRevokedOfflineAndEtagWorks) {
   cache.offer(std::move(*token));
   auto v = sdc::verify_barcode(barcode, *trust, &cache, std::time(nullptr));
   EXPECT_EQ(v.result, sdc::VerifyResult::revoked) << v.detail;
+}
+
+// ---- holders (/v1/me) ----
+
+// An officer's PIN letter for a new holder with a card; returns (holder id,
+// document number, PIN).
+struct SignedUpHolder {
+  std::string id, document_number, pin;
+};
+
+SignedUpHolder holder_with_pin(const std::function<std::string()>& enroll_one,
+                               const std::function<json(const std::string&)>& issue_one,
+                               const httplib::Headers& officer, int port) {
+  SignedUpHolder h;
+  h.id = enroll_one();
+  h.document_number = issue_one(h.id)["document_number"].get<std::string>();
+  httplib::Client c("127.0.0.1", port);
+  auto res = c.Post("/v1/holders/" + h.id + "/pin", officer, "", "application/json");
+  EXPECT_TRUE(res);
+  if (!res) return h;
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(res->get_header_value("Cache-Control"), "no-store");
+  h.pin = json::parse(res->body)["pin"].get<std::string>();
+  return h;
+}
+
+httplib::Result holder_login(int port, const std::string& doc, const std::string& pin) {
+  httplib::Client c("127.0.0.1", port);
+  return c.Post("/v1/me/login", json{{"document_number", doc}, {"pin", pin}}.dump(),
+                "application/json");
+}
+
+TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
+  auto me = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
+  auto other = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
+  ASSERT_FALSE(me.pin.empty());
+  auto in = holder_login(port_, me.document_number, me.pin);
+  ASSERT_TRUE(in);
+  ASSERT_EQ(in->status, 200) << in->body;
+  const std::string token = json::parse(in->body)["token"].get<std::string>();
+  const httplib::Headers mine = {{"Authorization", "Bearer " + token}};
+
+  auto own = client().Get("/v1/me", mine);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->status, 200) << own->body;
+  const json j = json::parse(own->body);
+  EXPECT_EQ(j["id"], me.id);
+  EXPECT_EQ(j["family_name"], "ERIKSSON");
+  EXPECT_TRUE(j.contains("a_number"));
+  EXPECT_TRUE(j.contains("date_of_birth"));
+  EXPECT_FALSE(j.contains("contact"));
+  EXPECT_EQ(j["card"]["document_number"], me.document_number);
+  EXPECT_FALSE(j["card"].contains("barcode"));
+  EXPECT_TRUE(j["accesses"].is_array());
+  EXPECT_FALSE(j["accesses"].empty());
+
+  auto ics = client().Get("/v1/me/calendar.ics", mine);
+  ASSERT_TRUE(ics);
+  ASSERT_EQ(ics->status, 200) << ics->body;
+  EXPECT_EQ(ics->get_header_value("Content-Type"), "text/calendar; charset=utf-8");
+  EXPECT_EQ(ics->body.rfind("BEGIN:VCALENDAR\r\n", 0), 0u);
+  EXPECT_NE(ics->body.find("UID:card-" + me.document_number + "-expiry@sdc\r\n"),
+            std::string::npos);
+
+  // Every other route refuses the holder: 403 from the domain, or no
+  // route needing no role at all (public, login, logout, the offices every
+  // signed-in caller may read).
+  const std::set<std::string> open_to_all = {
+      "GET /healthz",        "GET /metrics",           "GET /openapi.yaml",
+      "GET /status/validity", "GET /trust/root.pem",    "GET /trust/signers.pem",
+      "POST /v1/login",      "POST /v1/logout",        "POST /v1/me/login",
+      "GET /v1/offices",     "GET /v1/offices/{id}"};
+  int refused = 0;
+  for (const auto& [method, path] : server_->routes()) {
+    const std::string key = method + " " + path;
+    if (open_to_all.contains(key) || path.rfind("/v1/me", 0) == 0) continue;
+    std::string target = path;
+    auto put = [&](const std::string& name, const std::string& value) {
+      auto at = target.find(name);
+      if (at != std::string::npos) target.replace(at, name.size(), value);
+    };
+    put("{id}", other.id);
+    put("{document_number}", other.document_number);
+    put("{username}", "t-kiosk");
+    if (key == "GET /v1/holders") target += "?a_number=A301-00001";
+    SCOPED_TRACE(key + " as a holder");
+    httplib::Result res = method == "GET"    ? client().Get(target, mine)
+                          : method == "POST" ? client().Post(target, mine, "{}", "application/json")
+                          : method == "PUT"  ? client().Put(target, mine, "{}", "application/json")
+                          : method == "PATCH"
+                              ? client().Patch(target, mine, "{}", "application/json")
+                              : client().Delete(target, mine);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 403) << res->body;
+    ++refused;
+  }
+  EXPECT_GE(refused, 18);
+  // ... and the holder's own record by id too.
+  auto by_id = client().Get("/v1/holders/" + me.id, mine);
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->status, 403);
+
+  // Other roles are refused on /v1/me; a PIN letter is for enrollment officers only.
+  for (Role r : kRoles) {
+    SCOPED_TRACE(sdc::registry::to_string(r));
+    for (const char* path : {"/v1/me", "/v1/me/calendar.ics"}) {
+      auto res = get(r, path);
+      ASSERT_TRUE(res);
+      EXPECT_EQ(res->status, 403) << path << " " << res->body;
+    }
+    auto pin = client().Put("/v1/me/pin", auth(r),
+                            json{{"current_pin", "13572468"}, {"new_pin", "482915"}}.dump(),
+                            "application/json");
+    ASSERT_TRUE(pin);
+    EXPECT_EQ(pin->status, 403) << pin->body;
+    if (r != Role::enrollment_officer) {
+      auto letter = client().Post("/v1/holders/" + other.id + "/pin", auth(r), "",
+                                  "application/json");
+      ASSERT_TRUE(letter);
+      EXPECT_EQ(letter->status, 403) << letter->body;
+    }
+  }
+  // The other holder's PIN letter was not changed by any of that.
+  auto still = holder_login(port_, other.document_number, other.pin);
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, 200) << still->body;
+
+  // A holder's logout ends the session.
+  auto out = client().Post("/v1/logout", mine, "", "application/json");
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  auto after = client().Get("/v1/me", mine);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 401);
+}
+
+TEST_F(HttpTest, AHolderPinLocksAfterFiveWrongOnesAndAnOfficerUnlocksIt) {
+  auto h = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
+  const std::string wrong = h.pin == "13572468" ? "24681357" : "13572468";
+  for (int i = 0; i < 4; ++i) {
+    auto res = holder_login(port_, h.document_number, wrong);
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << res->body;
+  }
+  auto fifth = holder_login(port_, h.document_number, wrong);
+  ASSERT_TRUE(fifth);
+  EXPECT_EQ(fifth->status, 423) << fifth->body;
+  auto right = holder_login(port_, h.document_number, h.pin);
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 423) << right->body;
+  auto unknown = holder_login(port_, "ZZZZZZZZZ", h.pin);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 401);
+  auto bad = client().Post("/v1/me/login", json{{"document_number", h.document_number}}.dump(),
+                           "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+
+  auto letter = post(Role::enrollment_officer, "/v1/holders/" + h.id + "/pin", json::object());
+  ASSERT_TRUE(letter);
+  ASSERT_EQ(letter->status, 201) << letter->body;
+  EXPECT_EQ(json::parse(letter->body)["reset"], true);
+  const std::string pin = json::parse(letter->body)["pin"].get<std::string>();
+  auto in = holder_login(port_, h.document_number, pin);
+  ASSERT_TRUE(in);
+  ASSERT_EQ(in->status, 200) << in->body;
+  const httplib::Headers mine = {
+      {"Authorization", "Bearer " + json::parse(in->body)["token"].get<std::string>()}};
+
+  auto change = [&](const std::string& current, const std::string& next) {
+    return client().Put("/v1/me/pin", mine,
+                        json{{"current_pin", current}, {"new_pin", next}}.dump(),
+                        "application/json");
+  };
+  auto trivial = change(pin, "123456");
+  ASSERT_TRUE(trivial);
+  EXPECT_EQ(trivial->status, 400) << trivial->body;
+  EXPECT_EQ(json::parse(trivial->body)["errors"][0]["field"], "new_pin");
+  auto wrong_current = change(wrong, "482915");
+  ASSERT_TRUE(wrong_current);
+  EXPECT_EQ(wrong_current->status, 400) << wrong_current->body;
+  EXPECT_EQ(json::parse(wrong_current->body)["errors"][0]["field"], "current_pin");
+  auto changed = change(pin, "482915");
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 204) << changed->body;
+  auto with_new = holder_login(port_, h.document_number, "482915");
+  ASSERT_TRUE(with_new);
+  EXPECT_EQ(with_new->status, 200);
+
+  // The trail: refused and locked attempts, the reset; never a PIN.
+  auto trail = get(Role::auditor, "/v1/audit?holder=" + h.id + "&limit=100");
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->status, 200) << trail->body;
+  int refused = 0, locked = 0, resets = 0;
+  const json events = json::parse(trail->body)["events"];
+  for (const auto& e : events) {
+    if (e["action"] == "holder_login" && e["outcome"] == "refused") ++refused;
+    if (e["action"] == "holder_login" && e["outcome"] == "locked") ++locked;
+    if (e["action"] == "reset_pin" && e["outcome"] == "ok") ++resets;
+  }
+  EXPECT_EQ(refused, 4) << trail->body;
+  EXPECT_EQ(locked, 2);
+  EXPECT_EQ(resets, 1);
+  for (const std::string& p : {h.pin, pin, wrong, std::string("482915")})
+    EXPECT_EQ(trail->body.find(p), std::string::npos) << "a PIN in the audit trail";
 }
 
 }  // namespace
