@@ -11,6 +11,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "sdc/credential/trust.h"
+#include "sdc/i18n/catalogues.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
@@ -37,6 +38,7 @@ struct Api {
   registry::Hearings& hearings;
   const registry::TimeZones& time_zones;  // the zones offices and court calendars name
   registry::HolderLogins& holder_logins;
+  const i18n::Catalogues& catalogues;  // holder-facing texts in five languages
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

@@ -45,6 +45,7 @@ struct Server::Impl {
   std::optional<registry::Registry> reg;
   std::optional<TrustStore> trust;
   std::string root_pem, signers_pem, openapi;
+  std::optional<i18n::Catalogues> catalogues;
   std::unique_ptr<registry::Accounts> accounts;
   std::unique_ptr<registry::HolderLogins> holder_logins;
   std::unique_ptr<registry::Offices> offices;
@@ -134,6 +135,10 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
     if (!text) return std::unexpected(text.error());
     openapi = *text;
   }
+  // The holder-facing texts; a catalogue that does not load stops the start.
+  auto texts = i18n::load_catalogues(i18n::default_catalogue_dir());
+  if (!texts) return std::unexpected(texts.error());
+  catalogues.emplace(std::move(*texts));
 
   registry::RegistryOptions ro;
   ro.store = store.get();
@@ -159,7 +164,7 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
       std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings,
-                  *o.time_zones, *holder_logins});
+                  *o.time_zones, *holder_logins, *catalogues});
   return {};
 }
 

@@ -36,6 +36,26 @@ struct AuditedCalls {
   Store& store;
   AuditBatcher& batcher;
   const Clock& clock;
+  // Whether a holder may do, on their own record, what allowed_on_own_record
+  // lets them (Scheduling); the Registry's calls take no holder.
+  bool own_records = false;
+
+  // Whether `actor` may do `action` on the record of `holder_id` (empty
+  // while the call has not learnt whose record it is).
+  bool may(const User& actor, Action action, const std::string& holder_id) const {
+    if (allowed(actor.role, action)) return true;
+    if (!own_records || !allowed_on_own_record(actor.role, action)) return false;
+    auto own = own_holder_id(actor);
+    return own && (holder_id.empty() || *own == holder_id);
+  }
+  // The same once the record is known: a holder's call about another
+  // holder's record fails here, inside its transaction.
+  Result<void> check_own(const User& actor, Action action, const Note& n) const {
+    if (allowed(actor.role, action) || (!n.holder_id.empty() && may(actor, action, n.holder_id)))
+      return {};
+    return fail(Errc::forbidden, std::string("role ") + to_string(actor.role) + " may not " +
+                                     to_string(action) + " on another holder's record");
+  }
 
   // The audit records of one call: one per holder it touched.
   std::vector<AuditEvent> events_for(const User& actor, Action action, const Note& n,
@@ -79,13 +99,14 @@ struct AuditedCalls {
   template <class T>
   Result<T> audited(const User& actor, Action action, Note note,
                     const std::function<Result<T>(Tx&, Note&)>& op) const {
-    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
+    if (!may(actor, action, note.holder_id)) return refused<T>(actor, action, note);
     Note final_note = note;
     Result<T> result = store.in_transaction<T>([&](Tx& tx) -> Result<T> {
       Note n = note;  // a retry starts again from what the caller knew
       auto v = op(tx, n);
       final_note = n;
       if (!v) return v;
+      if (auto own = check_own(actor, action, n); !own) return std::unexpected(own.error());
       if (auto a = append_audit_events(tx, events_for(actor, action, n, "ok")); !a)
         return std::unexpected(a.error());
       return v;
@@ -100,12 +121,14 @@ struct AuditedCalls {
   template <class T>
   Result<T> audited_read(const User& actor, Action action, Note note,
                          const std::function<Result<T>(Tx&, Note&)>& op) const {
-    if (!allowed(actor.role, action)) return refused<T>(actor, action, note);
+    if (!may(actor, action, note.holder_id)) return refused<T>(actor, action, note);
     Note final_note = note;
     Result<T> result = store.in_read_transaction<T>([&](Tx& tx) -> Result<T> {
       Note n = note;
       auto v = op(tx, n);
       final_note = n;
+      if (!v) return v;
+      if (auto own = check_own(actor, action, n); !own) return std::unexpected(own.error());
       return v;
     });
     if (!result) return audited_failure<T>(actor, action, final_note, result.error());

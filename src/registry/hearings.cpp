@@ -81,6 +81,10 @@ Error Hearings::audited_failure(const User& by, Action action, const std::string
 
 Result<void> Hearings::authorize(const User& by, Action action, const std::string& holder_id) {
   if (is_hearing_action(action) && allowed(by.role, action)) return {};
+  // A holder reads their own hearings, and nobody else's.
+  if (is_hearing_action(action) && allowed_on_own_record(by.role, action) && !holder_id.empty() &&
+      own_holder_id(by) == holder_id)
+    return {};
   return std::unexpected(audited_failure(
       by, action, holder_id,
       Error{Errc::forbidden,

@@ -147,7 +147,7 @@ std::optional<std::int64_t> due_date_for(const ReportingRow& r, std::int64_t day
 
 Result<ReportingView> Scheduling::set_reporting(const User& by, const std::string& holder_id,
                                                 const ReportingInput& in) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   return calls.audited<ReportingView>(
       by, Action::set_reporting, Note{holder_id, "office " + in.office_id},
       [&](Tx& tx, Note&) -> Result<ReportingView> {
@@ -167,7 +167,7 @@ Result<ReportingView> Scheduling::set_reporting(const User& by, const std::strin
 }
 
 Result<ReportingView> Scheduling::get_reporting(const User& by, const std::string& holder_id) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   return calls.audited_read<ReportingView>(
       by, Action::read_schedule, Note{holder_id, "reporting requirement"},
       [&](Tx& tx, Note&) -> Result<ReportingView> {
@@ -316,7 +316,7 @@ Result<void> take_place(Tx& tx, const OfficeRow& office, const Slot& slot) {
 
 Result<AppointmentRow> Scheduling::book(const User& by, const std::string& holder_id,
                                         UnixTime starts_at) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   const std::string id = new_id(random_);
   return calls.audited<AppointmentRow>(
       by, Action::book_appointment, Note{holder_id, "appointment " + id + " booked"},
@@ -348,7 +348,7 @@ Result<AppointmentRow> Scheduling::book(const User& by, const std::string& holde
 
 Result<AppointmentRow> Scheduling::move(const User& by, const std::string& appointment_id,
                                         UnixTime starts_at) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   return calls.audited<AppointmentRow>(
       by, Action::book_appointment, Note{"", "appointment " + appointment_id + " moved"},
       [&](Tx& tx, Note& n) -> Result<AppointmentRow> {
@@ -382,7 +382,7 @@ Result<AppointmentRow> Scheduling::move(const User& by, const std::string& appoi
 }
 
 Result<AppointmentRow> Scheduling::cancel(const User& by, const std::string& appointment_id) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   return calls.audited<AppointmentRow>(
       by, Action::book_appointment, Note{"", "appointment " + appointment_id + " cancelled"},
       [&](Tx& tx, Note& n) -> Result<AppointmentRow> {
@@ -403,7 +403,7 @@ Result<AppointmentRow> Scheduling::cancel(const User& by, const std::string& app
 
 Result<std::vector<AppointmentRow>> Scheduling::appointments(const User& by,
                                                              const std::string& holder_id) {
-  AuditedCalls calls{store_, batcher_, clock_};
+  AuditedCalls calls{store_, batcher_, clock_, true};
   return calls.audited_read<std::vector<AppointmentRow>>(
       by, Action::read_schedule, Note{holder_id, "appointments"},
       [&](Tx& tx, Note&) -> Result<std::vector<AppointmentRow>> {

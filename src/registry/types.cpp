@@ -100,7 +100,8 @@ bool allowed_on_own_record(Role role, Action a) {
   using A = Action;
   if (role != Role::holder) return false;
   return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
-         a == A::read_card_validity || a == A::read_case_status;
+         a == A::read_card_validity || a == A::read_case_status || a == A::read_schedule ||
+         a == A::book_appointment || a == A::read_hearings;
 }
 
 std::string holder_user_id(const std::string& holder_id) { return "holder-" + holder_id; }

@@ -77,8 +77,18 @@ void import(Api& api, const Call& c, const User& u) {
   send_json(c.res, 200, summary_json(*done));
 }
 
+void list(Api& api, const Call& c, const User& u, const std::string& id);
+
 void of_holder(Api& api, const Call& c, const User& u) {
-  const std::string& id = c.params["id"];
+  // Officers' route: a holder's session is refused (audited), even for its
+  // own record, which it reads at /v1/me/hearings.
+  if (registry::own_holder_id(u))
+    if (auto ok = api.registry.authorize(u, Action::read_hearings); !ok)
+      return error_response(c.res, ok.error());
+  list(api, c, u, c.params["id"]);
+}
+
+void list(Api& api, const Call& c, const User& u, const std::string& id) {
   const std::string next = c.req.get_param_value("next");
   if (!next.empty() && next != "1" && next != "true" && next != "0" && next != "false")
     return problem(c.res, 400, "next: 1 or true for the next hearing only",
@@ -104,6 +114,12 @@ void add_hearing_routes(Router& router, Api& api) {
               authed(api, [&api](const Call& c, const User& u) { import(api, c, u); }));
   router.get("/v1/holders/{id}/hearings",
              authed(api, [&api](const Call& c, const User& u) { of_holder(api, c, u); }));
+  // Every hearing of the signed-in holder (a holder's session).
+  router.get("/v1/me/hearings", authed(api, [&api](const Call& c, const User& u) {
+               if (auto ok = api.registry.authorize(u, Action::read_own_record); !ok)
+                 return error_response(c.res, ok.error());
+               if (auto own = registry::own_holder_id(u)) list(api, c, u, *own);
+             }));
 }
 
 }  // namespace sdc::http

@@ -5,6 +5,7 @@
 #include "http/problem.h"
 #include "http/routes/routes.h"
 #include "http/views.h"
+#include "sdc/i18n/language.h"
 #include "sdc/registry/holder_calendar.h"
 #include "sdc/registry/icalendar.h"
 
@@ -70,12 +71,74 @@ void change_pin(Api& api, const Call& c, const User& u) {
   c.res.status = 204;
 }
 
+// A text of the holder's language; the English one (logged) if it lacks it.
+std::string text(Api& api, std::string_view lang, std::string_view key, const i18n::Args& args) {
+  auto t = api.catalogues.format(lang, key, args);
+  return t ? *t : std::string(key);
+}
+
+// The holder's booked appointments, each in its office's zone.
+Result<std::vector<registry::CalendarEvent>> appointment_events(Api& api, const User& u,
+                                                                const std::string& holder,
+                                                                std::string_view lang) {
+  auto all = api.scheduling.appointments(u, holder);
+  if (!all) return std::unexpected(all.error());
+  std::vector<registry::CalendarEvent> out;
+  for (const auto& a : *all) {
+    if (a.state != registry::AppointmentState::booked) continue;
+    auto office = api.offices.get(a.office_id);
+    if (!office) return std::unexpected(office.error());
+    const i18n::Args args = {{"office", office->name}, {"address", office->address}};
+    registry::CalendarEvent e;
+    e.uid = "appointment-" + a.id + "@sdc";
+    e.start = a.starts_at;
+    e.duration = a.ends_at - a.starts_at;
+    e.time_zone = office->time_zone;
+    e.summary = text(api, lang, "calendar.appointment.summary", args);
+    e.location = office->address;
+    e.description = text(api, lang, "calendar.appointment.description", args);
+    e.sequence = static_cast<std::uint64_t>(a.updated_at - a.created_at);  // grows with every move
+    e.last_modified = a.updated_at;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The holder's hearings that are not cancelled, each in its court's zone.
+Result<std::vector<registry::CalendarEvent>> hearing_events(Api& api, const User& u,
+                                                            const std::string& holder,
+                                                            std::string_view lang) {
+  auto all = api.hearings.for_holder(holder, u);
+  if (!all) return std::unexpected(all.error());
+  std::vector<registry::CalendarEvent> out;
+  for (const auto& h : *all) {
+    if (h.status == "cancelled") continue;
+    const i18n::Args args = {{"court", h.court_name}, {"address", h.court_address}};
+    registry::CalendarEvent e;
+    e.uid = "hearing-" + h.id + "@sdc";
+    e.start = h.starts_at;
+    e.time_zone = h.time_zone;
+    e.summary = text(api, lang, "calendar.hearing.summary", args);
+    e.location = h.court_address.empty() ? h.court_name : h.court_name + ", " + h.court_address;
+    e.description = text(api, lang, "calendar.hearing.description", args);
+    e.sequence = static_cast<std::uint64_t>(h.changed_at);  // 0, then grows with every move
+    e.last_modified = h.updated_at;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 void calendar(Api& api, const Call& c, const User& u) {
   auto own = api.registry.own_record(u);
   if (!own) return error_response(c.res, own.error());
-  // The holder's appointments and hearings join the card's dates here, each
-  // as a CalendarEvent from its own domain's read of this holder.
-  auto events = registry::holder_calendar_events(*own, {}, {});
+  const std::string& holder = own->holder.record.id;
+  const std::string_view lang = i18n::resolve_language(own->holder.record.language);
+  auto appointments = appointment_events(api, u, holder, lang);
+  if (!appointments) return error_response(c.res, appointments.error());
+  auto hearings = hearing_events(api, u, holder, lang);
+  if (!hearings) return error_response(c.res, hearings.error());
+  auto events =
+      registry::holder_calendar_events(*own, std::move(*appointments), std::move(*hearings));
   registry::CalendarOptions o;
   o.name = "SDC";
   o.dtstamp = api.clock.now();

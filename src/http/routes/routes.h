@@ -27,7 +27,8 @@ void add_audit_routes(Router& router, Api& api);
 void add_user_routes(Router& router, Api& api);
 // /v1/offices.
 void add_office_routes(Router& router, Api& api);
-// /v1/holders/{id}/reporting, /v1/holders/{id}/appointments, /v1/appointments/{id}
+// /v1/holders/{id}/reporting, /v1/holders/{id}/appointments, /v1/appointments/{id},
+// and a holder's own: /v1/me/reporting, /v1/me/appointments[/{id}]
 void add_appointment_routes(Router& router, Api& api);
 // /v1/hearings/import and /v1/holders/{id}/hearings.
 void add_hearing_routes(Router& router, Api& api);

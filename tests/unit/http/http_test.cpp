@@ -1310,7 +1310,8 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
       "GET /healthz",        "GET /metrics",           "GET /openapi.yaml",
       "GET /status/validity", "GET /trust/root.pem",    "GET /trust/signers.pem",
       "POST /v1/login",      "POST /v1/logout",        "POST /v1/me/login",
-      "GET /v1/offices",     "GET /v1/offices/{id}"};
+      "GET /v1/offices",     "GET /v1/offices/{id}",   "GET /v1/offices/{id}/closures",
+      "GET /v1/offices/{id}/slots"};
   int refused = 0;
   for (const auto& [method, path] : server_->routes()) {
     const std::string key = method + " " + path;
@@ -1323,6 +1324,7 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
     put("{id}", other.id);
     put("{document_number}", other.document_number);
     put("{username}", "t-kiosk");
+    put("{date}", "2030-01-02");
     if (key == "GET /v1/holders") target += "?a_number=A301-00001";
     SCOPED_TRACE(key + " as a holder");
     httplib::Result res = method == "GET"    ? client().Get(target, mine)
@@ -1550,4 +1552,139 @@ TEST_F(HttpTest, CourtCalendarsAreImportedAndHoldersHearingsRead) {
   refused(import(header + changed_row, "text/plain"), 415, "text/csv");
   all = get(Role::enrollment_officer, "/v1/holders/" + holder + "/hearings");
   EXPECT_EQ(json::parse(all->body)["hearings"][0]["court_name"], "New York");
+}
+
+// The holder's own schedule over HTTP: an officer sets the requirement, the
+// holder (document number + PIN) finds a free slot, books, moves, sees the
+// appointment and a court hearing in their calendar in their language; an
+// officer route by id stays closed to them.
+TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
+  auto office = post(Role::administrator, "/v1/offices",
+                     {{"name", "Holder Booking Office"},
+                      {"address", "9 Plaza, Newark"},
+                      {"time_zone", "America/New_York"},
+                      {"hours",
+                       {{"mon", "09:00-12:00"},
+                        {"tue", "09:00-12:00"},
+                        {"wed", "09:00-12:00"},
+                        {"thu", "09:00-12:00"},
+                        {"fri", "09:00-12:00"},
+                        {"sat", "09:00-12:00"},
+                        {"sun", "09:00-12:00"}}},
+                      {"slot_minutes", 30},
+                      {"slot_capacity", 1}});
+  ASSERT_TRUE(office);
+  ASSERT_EQ(office->status, 201) << office->body;
+  const std::string office_id = json::parse(office->body)["id"].get<std::string>();
+  EXPECT_EQ(json::parse(office->body)["hours"]["sun"], "09:00-12:00");
+
+  auto me = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
+  const std::string week = sdc::format_time(world_.clock.now() + 7 * 86400).substr(0, 10);
+  auto put_req = client().Put("/v1/holders/" + me.id + "/reporting", auth(Role::enrollment_officer),
+                              json{{"office_id", office_id},
+                                   {"cadence_days", 28},
+                                   {"window_days", 3},
+                                   {"anchor_date", week}}
+                                  .dump(),
+                              "application/json");
+  ASSERT_TRUE(put_req);
+  ASSERT_EQ(put_req->status, 200) << put_req->body;
+  auto in = holder_login(port_, me.document_number, me.pin);
+  ASSERT_TRUE(in);
+  ASSERT_EQ(in->status, 200) << in->body;
+  const httplib::Headers mine = {
+      {"Authorization", "Bearer " + json::parse(in->body)["token"].get<std::string>()}};
+
+  auto reporting = client().Get("/v1/me/reporting", mine);
+  ASSERT_TRUE(reporting);
+  ASSERT_EQ(reporting->status, 200) << reporting->body;
+  EXPECT_EQ(json::parse(reporting->body)["next_due_date"], week);
+  auto slots = client().Get("/v1/offices/" + office_id + "/slots?from=" + week + "&to=" + week, mine);
+  ASSERT_TRUE(slots);
+  ASSERT_EQ(slots->status, 200) << slots->body;
+  const json free = json::parse(slots->body)["slots"];
+  ASSERT_EQ(free.size(), 6u);
+  EXPECT_EQ(free[0]["local_start"], week + "T09:00");
+
+  auto bad = client().Post("/v1/me/appointments", mine, json{{"starts_at", "soon"}}.dump(),
+                           "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  auto booked = client().Post("/v1/me/appointments", mine,
+                              json{{"starts_at", free[0]["starts_at"]}}.dump(), "application/json");
+  ASSERT_TRUE(booked);
+  ASSERT_EQ(booked->status, 201) << booked->body;
+  const std::string id = json::parse(booked->body)["id"].get<std::string>();
+  auto moved = client().Patch("/v1/me/appointments/" + id, mine,
+                              json{{"starts_at", free[2]["starts_at"]}}.dump(), "application/json");
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->status, 200) << moved->body;
+  EXPECT_EQ(json::parse(moved->body)["starts_at"], free[2]["starts_at"]);
+  auto list = client().Get("/v1/me/appointments", mine);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->status, 200);
+  EXPECT_EQ(json::parse(list->body)["appointments"].size(), 1u);
+
+  // Another holder's appointment is not theirs to move or cancel, and the
+  // officers' routes by id are closed to them, their own id included.
+  auto other = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
+  ASSERT_EQ(client()
+                .Put("/v1/holders/" + other.id + "/reporting", auth(Role::enrollment_officer),
+                     json{{"office_id", office_id},
+                          {"cadence_days", 28},
+                          {"window_days", 3},
+                          {"anchor_date", week}}
+                         .dump(),
+                     "application/json")
+                ->status,
+            200);
+  auto theirs = post(Role::enrollment_officer, "/v1/holders/" + other.id + "/appointments",
+                     {{"starts_at", free[4]["starts_at"]}});
+  ASSERT_TRUE(theirs);
+  ASSERT_EQ(theirs->status, 201) << theirs->body;
+  const std::string their_id = json::parse(theirs->body)["id"].get<std::string>();
+  auto steal = client().Delete("/v1/me/appointments/" + their_id, mine);
+  ASSERT_TRUE(steal);
+  EXPECT_EQ(steal->status, 403) << steal->body;
+  for (const auto& path : std::vector<std::string>{"/v1/holders/" + me.id + "/appointments",
+                                 "/v1/holders/" + me.id + "/reporting",
+                                 "/v1/holders/" + me.id + "/hearings"}) {
+    auto r = client().Get(path, mine);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 403) << path;
+  }
+
+  // A hearing from the court calendar joins the calendar, in Spanish for a
+  // holder whose language is es (the fixture's holders speak sv: English).
+  auto holder = client().Get("/v1/me", mine);
+  const std::string a_number = json::parse(holder->body)["a_number"].get<std::string>();
+  const std::string csv =
+      "a_number,hearing_id,starts_at,time_zone,court_name,court_address,judge,hearing_type,status\n" +
+      a_number + ",NYC-1," + week + "T13:30,America/New_York,Newark Immigration Court,"
+      "\"970 Broad St, Newark\",Judge Doe,master,scheduled\n";
+  auto imported = client().Post("/v1/hearings/import", auth(Role::enrollment_officer), csv,
+                                "text/csv");
+  ASSERT_TRUE(imported);
+  ASSERT_EQ(imported->status, 200) << imported->body;
+  auto hearings = client().Get("/v1/me/hearings", mine);
+  ASSERT_TRUE(hearings);
+  ASSERT_EQ(hearings->status, 200) << hearings->body;
+  ASSERT_EQ(json::parse(hearings->body)["hearings"].size(), 1u);
+
+  auto ics = client().Get("/v1/me/calendar.ics", mine);
+  ASSERT_TRUE(ics);
+  ASSERT_EQ(ics->status, 200) << ics->body;
+  const std::string& cal = ics->body;
+  EXPECT_NE(cal.find("UID:appointment-" + id + "@sdc\r\n"), std::string::npos) << cal;
+  EXPECT_NE(cal.find("BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n"), std::string::npos) << cal;
+  EXPECT_NE(cal.find("DTSTART;TZID=America/New_York:" + week.substr(0, 4) + week.substr(5, 2) +
+                     week.substr(8, 2) + "T100000\r\n"),
+            std::string::npos)
+      << cal;
+  EXPECT_NE(cal.find("SUMMARY:Reporting appointment — Holder Booking Office\r\n"),
+            std::string::npos)
+      << cal;
+  EXPECT_NE(cal.find("SUMMARY:Immigration court hearing — Newark Immigration Court\r\n"),
+            std::string::npos)
+      << cal;
 }
