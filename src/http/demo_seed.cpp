@@ -3,6 +3,7 @@
 #include "sdc/http/demo_seed.h"
 
 #include "sdc/card/portrait.h"
+#include "sdc/registry/hearing_import.h"
 #include "sdc/util/clock.h"
 
 namespace sdc::http {
@@ -82,6 +83,7 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
   const Portrait portrait = specimen_portrait();
   const UnixTime now = server.clock().now();
   std::size_t i = 0;
+  DemoLogin holder_login;
   for (const auto& s : kHolders) {
     registry::HolderInput in{
         s.a_number, s.family,      s.given,       s.date_of_birth,
@@ -103,8 +105,35 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
       if (!free->empty())
         if (auto b = server.scheduling().book(officer, h->id, free->front().starts_at); !b)
           return std::unexpected(b.error());
+      auto pin = server.holder_logins().issue_pin(officer, h->id);
+      if (!pin) return std::unexpected(pin.error());
+      holder_login = DemoLogin{c->card.document_number, pin->pin, Role::holder};
     }
   }
+  // The court calendar: a hearing for each holder in three weeks, the
+  // first one then moved a day later (the portal says "changed on ..., was").
+  std::string csv =
+      "a_number,hearing_id,starts_at,time_zone,court_name,court_address,judge,hearing_type,"
+      "status\n";
+  auto calendar = [&](int shift) {
+    std::string out = csv;
+    int n = 0;
+    for (const auto& s : kHolders) {
+      const bool first = ++n == 1;
+      out += std::string(s.a_number) + ",SPEC-" + std::to_string(n) + "," +
+             date_after(now, 21 + (first ? shift : 0)) + "T09:00,America/New_York," +
+             "Specimen Immigration Court,\"500 Sample Court Road, Newark\",Judge Example," +
+             (first ? "individual" : "master") + ",scheduled\n";
+    }
+    return out;
+  };
+  for (int shift : {0, 1}) {
+    auto parsed = registry::parse_calendar(calendar(shift), registry::CalendarFormat::csv,
+                                           server.time_zones());
+    if (!parsed) return std::unexpected(parsed.error());
+    if (auto r = server.hearings().import(*parsed, officer); !r) return std::unexpected(r.error());
+  }
+  logins.push_back(holder_login);
   return logins;
 }
 

@@ -20,9 +20,9 @@
 #include "sdc/credential/pki.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/hearings.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
-#include "sdc/registry/hearings.h"
 #include "sdc/registry/pii.h"
 #include "sdc/util/file.h"
 
@@ -160,11 +160,10 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
                                                       *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
   hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
-  holder_logins =
-      std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
+  holder_logins = std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
-                  root_pem, signers_pem, openapi, config.status_list_ttl, *hearings,
-                  *o.time_zones, *holder_logins, *catalogues});
+                  root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
+                  *holder_logins, *catalogues});
   return {};
 }
 
@@ -342,6 +341,18 @@ registry::Registry& Server::registry() {
 
 registry::Scheduling& Server::scheduling() {
   return *impl_->scheduling;
+}
+
+registry::Hearings& Server::hearings() {
+  return *impl_->hearings;
+}
+
+registry::HolderLogins& Server::holder_logins() {
+  return *impl_->holder_logins;
+}
+
+const registry::TimeZones& Server::time_zones() const {
+  return *impl_->options.time_zones;
 }
 
 const Clock& Server::clock() const {

@@ -116,6 +116,12 @@ sdc::Result<void> seed_demo_and_show_logins(Server& server) {
   for (const auto& l : *logins)
     std::fprintf(stderr, "  %-10s %-20s %s\n", l.username.c_str(), l.password.c_str(),
                  sdc::registry::to_string(l.role));
+  for (const auto& l : *logins)
+    if (l.role == sdc::registry::Role::holder)
+      std::fprintf(stderr,
+                   "sdcd demo: a holder signs in at POST /v1/me/login with document number %s "
+                   "and PIN %s\n",
+                   l.username.c_str(), l.password.c_str());
   return {};
 }
 

@@ -61,6 +61,21 @@ check "demo specimens are enrolled" "grep -q SPECIMEN $work/found.json"
 curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port2/v1/offices" > "$work/offices.json" || true
 check "demo offices are seeded in three zones, with hours" \
   "grep -q 'America/New_York' $work/offices.json && grep -q 'America/Phoenix' $work/offices.json && grep -q 'Pacific/Honolulu' $work/offices.json && grep -q '08:00-16:00' $work/offices.json"
+# The holder the demo prints signs in with document number and PIN, and
+# finds the booked appointment and the hearings, one of them moved.
+doc=$(sed -n 's/.*with document number \([0-9A-Z]*\) and PIN \([0-9]*\)$/\1/p' "$work/demo.err")
+pin=$(sed -n 's/.*with document number \([0-9A-Z]*\) and PIN \([0-9]*\)$/\2/p' "$work/demo.err")
+check "demo prints a holder's document number and PIN" "[ -n '$doc' ] && [ -n '$pin' ]"
+htoken=$(curl -fs -X POST "http://127.0.0.1:$port2/v1/me/login" -H 'Content-Type: application/json' \
+  -d "{\"document_number\":\"$doc\",\"pin\":\"$pin\"}" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' || true)
+check "the demo holder logs in" "[ -n '$htoken' ]"
+curl -fs -H "Authorization: Bearer $htoken" "http://127.0.0.1:$port2/v1/me/appointments" > "$work/appts.json" || true
+check "the demo holder has a booked appointment" "grep -q '\"state\":\"booked\"' $work/appts.json"
+curl -fs -H "Authorization: Bearer $htoken" "http://127.0.0.1:$port2/v1/me/hearings" > "$work/hearings.json" || true
+check "the demo holder's hearing was moved" "grep -q '\"previous\"' $work/hearings.json"
+curl -fs -H "Authorization: Bearer $htoken" "http://127.0.0.1:$port2/v1/me/calendar.ics" > "$work/demo.ics" || true
+check "the demo holder's calendar has the appointment and the hearing" \
+  "grep -q '^UID:appointment-' $work/demo.ics && grep -q '^UID:hearing-' $work/demo.ics"
 rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops demo with exit 0" "[ $rc = 0 ]"

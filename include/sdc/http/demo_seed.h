@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sdc/util/error.h"
 #include "sdc/http/server.h"
 #include "sdc/registry/types.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 
@@ -20,9 +20,14 @@ struct DemoLogin {
 
 // Seeds a freshly initialised registry through `server`: an account of
 // every role (fixed, published passwords: demo data only), three fictional
-// offices, and three specimen holders (fictional people with the drawn
-// specimen portrait), each enrolled by the demo enrollment officer and
-// issued a card. Returns the accounts made, in order. Stops at the first
+// offices in three time zones with opening hours, and three specimen
+// holders (fictional people with the drawn specimen portrait), each
+// enrolled by the demo enrollment officer, issued a card and given a
+// reporting requirement; the first has booked an appointment, and the court
+// calendar holds a hearing for each (one of them moved). Returns the
+// accounts made, in order, and last the first holder's portal login: the
+// card's document number as username, its PIN (printed once, as in a PIN
+// letter) as password, role holder. Stops at the first
 // error and returns it (for instance a demo username already taken: seed a
 // registry once). Call before serving, from one thread; `server` is only
 // borrowed.

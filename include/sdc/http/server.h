@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "sdc/http/config.h"
+#include "sdc/registry/hearings.h"
+#include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
 #include "sdc/registry/scheduling.h"
@@ -107,6 +109,9 @@ class Server {
   Result<registry::OfficeRow> add_office(const registry::OfficeInput& in);
   registry::Registry& registry();
   registry::Scheduling& scheduling();
+  registry::Hearings& hearings();
+  registry::HolderLogins& holder_logins();
+  const registry::TimeZones& time_zones() const;
   // The clock the server was given (ServeOptions).
   const Clock& clock() const;
   // The settings in force (file, environment and flags resolved).
