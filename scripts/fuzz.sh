@@ -29,7 +29,7 @@ fi
 all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image_decode_fuzz qr_image_fuzz
   config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz
   hearing_import_fuzz)
-all_targets+=(i18n_catalogue_fuzz)
+all_targets+=(i18n_catalogue_fuzz office_hours_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -52,6 +52,7 @@ declare -A max_len=(
   [http1_fuzz]=20480         # a few requests; heads are capped at 16 KiB
   [hearing_import_fuzz]=65536  # a court calendar of some hundred rows
 )
+max_len[office_hours_fuzz]=256  # seven days of hours are 83 bytes
 max_len[i18n_catalogue_fuzz]=16384  # a language byte and a catalogue; the real ones are ~20 KB
 
 # --- build -------------------------------------------------------------------
