@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "sdc/credential/trust.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/check_ins.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/hearings.h"
@@ -37,6 +38,7 @@ struct Api {
   registry::Hearings& hearings;
   const registry::TimeZones& time_zones;  // the zones offices and court calendars name
   registry::HolderLogins& holder_logins;
+  registry::CheckIns& check_ins;
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;
