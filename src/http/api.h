@@ -13,6 +13,7 @@
 #include "sdc/credential/trust.h"
 #include "sdc/i18n/catalogues.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/check_ins.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/hearings.h"
@@ -39,6 +40,7 @@ struct Api {
   const registry::TimeZones& time_zones;  // the zones offices and court calendars name
   registry::HolderLogins& holder_logins;
   const i18n::Catalogues& catalogues;  // holder-facing texts in five languages
+  registry::CheckIns& check_ins;
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

@@ -57,6 +57,8 @@ const char* title_for(int status) {
       return "Request body too large";
     case 415:
       return "Unsupported media type";
+    case 422:
+      return "Unprocessable content";
     case 423:
       return "Locked";
     case 429:

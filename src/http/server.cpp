@@ -23,6 +23,7 @@
 #include "sdc/registry/hearings.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
+#include "sdc/registry/check_ins.h"
 #include "sdc/registry/pii.h"
 #include "sdc/util/file.h"
 
@@ -51,6 +52,7 @@ struct Server::Impl {
   std::unique_ptr<registry::Offices> offices;
   std::unique_ptr<registry::Scheduling> scheduling;
   std::unique_ptr<registry::Hearings> hearings;
+  std::unique_ptr<registry::CheckIns> check_ins;
   std::unique_ptr<LiveStatusList> status_list;
   Metrics metrics;
   std::optional<Api> api;
@@ -161,9 +163,11 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
   hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
   holder_logins = std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
+  check_ins = std::make_unique<registry::CheckIns>(*store, reg->audit_batcher(), *o.clock,
+                                                  *o.random, *o.time_zones);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
-                  *holder_logins, *catalogues});
+                  *holder_logins, *catalogues, *check_ins});
   return {};
 }
 
@@ -186,6 +190,7 @@ void Server::Impl::add_routes() {
   add_appointment_routes(r, *api);
   add_hearing_routes(r, *api);
   add_me_routes(r, *api);
+  add_check_in_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

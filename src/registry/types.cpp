@@ -52,6 +52,10 @@ const char* to_string(Action action) {
     case Action::issue_pin: return "issue_pin";
     case Action::read_own_record: return "read_own_record";
     case Action::change_own_pin: return "change_own_pin";
+    case Action::check_in_card: return "check_in_card";
+    case Action::check_in_holder: return "check_in_holder";
+    case Action::check_in_own: return "check_in_own";
+    case Action::read_compliance: return "read_compliance";
   }
   return "unknown";
 }
@@ -65,6 +69,18 @@ bool allowed(Role role, Action a) {
   if (a == A::import_hearings) return role == Role::enrollment_officer;
   if (a == A::read_hearings) return role == Role::enrollment_officer || role == Role::auditor;
   if (a == A::read_next_hearing)
+    return role == Role::enrollment_officer || role == Role::field_officer ||
+           role == Role::auditor;
+  // Check-ins (DESIGN.md: a holder checks in at a kiosk or online; field
+  // officers see reporting compliance). Officers record a check-in for a
+  // holder in front of them; a kiosk only with a presented card.
+  if (a == A::check_in_card)
+    return role == Role::kiosk || role == Role::enrollment_officer ||
+           role == Role::field_officer;
+  if (a == A::check_in_holder)
+    return role == Role::enrollment_officer || role == Role::field_officer;
+  if (a == A::check_in_own) return role == Role::holder;
+  if (a == A::read_compliance)
     return role == Role::enrollment_officer || role == Role::field_officer ||
            role == Role::auditor;
   switch (role) {

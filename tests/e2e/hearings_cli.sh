@@ -59,12 +59,13 @@ holder=$(curl -s -H "Authorization: Bearer $officer" \
   "http://127.0.0.1:$port/v1/holders?a_number=A201-555-001" | jq -r '.holders[0].id')
 curl -s -H "Authorization: Bearer $officer" "http://127.0.0.1:$port/v1/holders/$holder/hearings" \
   > "$work/hearings.json"
+# (The demo's own calendar gave this holder SPEC-1, three weeks from now.)
 check "the holder's hearings are read through the API, the move with the date before" \
-  "jq -e '(.hearings | length == 2) and .hearings[0].hearing_id == \"NYC-1\" and .hearings[0].starts_at == \"2030-03-17T14:00:00Z\" and .hearings[0].previous.starts_at == \"2030-03-10T13:00:00Z\"' $work/hearings.json > /dev/null"
+  "jq -e '[.hearings[] | select(.hearing_id | startswith(\"NYC\"))] as \$h | (\$h | length == 2) and \$h[0].hearing_id == \"NYC-1\" and \$h[0].starts_at == \"2030-03-17T14:00:00Z\" and \$h[0].previous.starts_at == \"2030-03-10T13:00:00Z\"' $work/hearings.json > /dev/null"
 curl -s -H "Authorization: Bearer $field" "http://127.0.0.1:$port/v1/holders/$holder/hearings?next=1" \
   > "$work/next.json"
-check "a field officer sees the next hearing" \
-  "jq -e '(.hearings | length == 1) and .hearings[0].hearing_id == \"NYC-1\"' $work/next.json > /dev/null"
+check "a field officer sees the next hearing only (the demo's, before 2030)" \
+  "jq -e '(.hearings | length == 1) and .hearings[0].hearing_id == \"SPEC-1\"' $work/next.json > /dev/null"
 check "the audit chain verifies" "$sdc audit verify --data $work/demo > /dev/null"
 
 echo "$fails failed"

@@ -11,8 +11,8 @@
 // accounts, sessions, login throttling), office_tx.h (offices, their
 // closures), schedule_tx.h (reporting requirements, appointments, slot
 // places), notification_tx.h (the outbox), hearing_tx.h (the court
-// calendar's hearings) and holder_login_tx.h (holders' PINs). Tx is all of
-// them.
+// calendar's hearings), holder_login_tx.h (holders' PINs) and
+// check_in_tx.h (check-ins). Tx is all of them.
 #pragma once
 
 #include <functional>
@@ -21,6 +21,7 @@
 #include "sdc/registry/account_tx.h"
 #include "sdc/registry/audit_tx.h"
 #include "sdc/registry/card_tx.h"
+#include "sdc/registry/check_in_tx.h"
 #include "sdc/registry/holder_tx.h"
 #include "sdc/registry/holder_login_tx.h"
 #include "sdc/registry/notification_tx.h"
@@ -46,7 +47,8 @@ class Tx : public HolderTx,
            public ScheduleTx,
            public NotificationTx,
            public HearingTx,
-           public HolderLoginTx {
+           public HolderLoginTx,
+           public CheckInTx {
  public:
   ~Tx() override = default;
 

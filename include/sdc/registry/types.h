@@ -59,6 +59,12 @@ enum class Action {
   issue_pin,        // a holder's PIN letter (first or a reset): enrollment officers
   read_own_record,  // a holder reading their own record (/v1/me)
   change_own_pin,   // a holder choosing a new PIN
+  // Check-ins (check_ins.h): with a presented card (kiosks, officers), of a
+  // named holder (officers), a holder's own (online); reporting compliance.
+  check_in_card,
+  check_in_holder,
+  check_in_own,
+  read_compliance,
 };
 const char* to_string(Action action);
 

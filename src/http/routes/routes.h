@@ -35,5 +35,7 @@ void add_hearing_routes(Router& router, Api& api);
 // /v1/me/* (a holder signed in with document number + PIN) and
 // /v1/holders/{id}/pin (an officer issues a PIN letter).
 void add_me_routes(Router& router, Api& api);
+// /v1/check-ins and /v1/holders/{id}/compliance.
+void add_check_in_routes(Router& router, Api& api);
 
 }  // namespace sdc::http

@@ -1,9 +1,9 @@
 #include "sdc/credential/verify.h"
 
+#include "http/card_check.h"
 #include "http/problem.h"
 #include "http/routes/routes.h"
 #include "http/views.h"
-#include "sdc/barcode/barcode.h"
 #include "sdc/util/bytes.h"
 
 namespace sdc::http {
@@ -12,29 +12,6 @@ using json = nlohmann::json;
 using registry::Action;
 
 namespace {
-
-// The barcode text of the request: given as text, or read from a photo.
-std::optional<std::string> barcode_of(const json& j, httplib::Response& res) {
-  if (j.contains("barcode")) return str_field(j, "barcode", res);
-  if (!j.contains("image_base64")) {
-    problem(res, 400, "barcode: missing (or image_base64)", {{"barcode", "missing"}});
-    return std::nullopt;
-  }
-  auto v = str_field(j, "image_base64", res);
-  if (!v) return std::nullopt;
-  auto img = base64_decode(*v);
-  if (!img) {
-    problem(res, 400, "image_base64: not base64", {{"image_base64", "not base64"}});
-    return std::nullopt;
-  }
-  auto text = read_qr_from_image_bytes(*img);
-  if (!text) {
-    problem(res, 400, "image_base64: no readable barcode",
-            {{"image_base64", "no readable barcode"}});
-    return std::nullopt;
-  }
-  return *text;
-}
 
 json cardholder_json(const registry::CardholderView& v) {
   const Holder& h = v.holder;
@@ -63,12 +40,10 @@ void add_verify_routes(Router& router, Api& api) {
                   return error_response(c.res, ok.error());
                 auto j = body_object(c.req, c.res);
                 if (!j) return;
-                auto barcode = barcode_of(*j, c.res);
+                auto barcode = presented_barcode(*j, c.res);
                 if (!barcode) return;
-                auto lists = api.status_list.current();
-                auto v = verify_barcode(*barcode, api.trust, lists.get(), api.clock.now());
+                auto v = verify_presented(api, *barcode);
                 std::string result = to_string(v.result);
-                api.metrics.count_verification(result);
                 json out = {{"result", result}, {"detail", v.detail}};
                 out["validity"] = to_string(v.status.validity);
                 if (v.status.as_of) out["status_as_of"] = format_time(*v.status.as_of);

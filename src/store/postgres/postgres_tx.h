@@ -129,6 +129,10 @@ class PostgresTx final : public Tx {
   Result<std::optional<ActiveHolderSession>> find_active_holder_session(ByteView token_hash,
                                                                         UnixTime now) override;
 
+  // CheckInTx (check_ins.cpp)
+  Result<void> insert_check_in(const CheckInRow& r) override;
+  Result<std::vector<CheckInRow>> check_ins_of_holder(const std::string& holder_id) override;
+
  private:
   // Statement::exec, asking for a retry when it says so.
   Result<Rows> exec(const std::string& sql, const Params& p);

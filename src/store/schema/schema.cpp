@@ -228,6 +228,21 @@ const char* const kV7[] = {
     " created_at {INT} NOT NULL)",
 };
 
+// Version 8: check-ins (check_in_tx.h). office_id is empty for an online
+// check-in; appointment_id is empty when no appointment was matched.
+const char* const kV8[] = {
+    "CREATE TABLE check_ins ("
+    " id TEXT PRIMARY KEY,"
+    " holder_id TEXT NOT NULL REFERENCES holders (id),"
+    " office_id TEXT NOT NULL,"
+    " at {INT} NOT NULL,"
+    " method TEXT NOT NULL CHECK (method IN ('kiosk', 'online', 'officer')),"
+    " appointment_id TEXT NOT NULL,"
+    " outcome TEXT NOT NULL CHECK (outcome IN ('on_time', 'late', 'no_appointment')),"
+    " recorded_by TEXT NOT NULL)",
+    "CREATE INDEX check_ins_holder ON check_ins (holder_id, at)",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -275,6 +290,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(5, kV5, dialect));
   out.push_back(for_dialect(6, kV6, dialect));
   out.push_back(for_dialect(7, kV7, dialect));
+  out.push_back(for_dialect(8, kV8, dialect));
   return out;
 }
 

@@ -67,6 +67,10 @@ inline constexpr const char* kHearingColumns =
     "hearing_type, status, changed_at, previous_starts_at, previous_time_zone, "
     "previous_court_name, previous_court_address, created_at, updated_at";
 
+// Check-ins (version 8).
+inline constexpr const char* kCheckInColumns =
+    "id, holder_id, office_id, at, method, appointment_id, outcome, recorded_by";
+
 // ---- Audit queries (version 3) ----
 
 // The SELECT for Tx::query_audit, the same for both stores: numbered

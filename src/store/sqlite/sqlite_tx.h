@@ -126,6 +126,10 @@ class SqliteTx final : public Tx {
   Result<std::optional<ActiveHolderSession>> find_active_holder_session(ByteView token_hash,
                                                                         UnixTime now) override;
 
+  // CheckInTx (check_ins.cpp)
+  Result<void> insert_check_in(const CheckInRow& r) override;
+  Result<std::vector<CheckInRow>> check_ins_of_holder(const std::string& holder_id) override;
+
  private:
   Result<Stmt> prepare(const std::string& sql) { return cache_.prepare(sql); }
 

@@ -15,6 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include "sdc/barcode/barcode.h"
+#include "sdc/image/image.h"
+#include "sdc/registry/offices.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/file.h"
 #include "sdc/http/server.h"
@@ -323,6 +326,13 @@ TEST_F(HttpTest, RoleEndpointMatrix) {
     expect(Action::read_next_hearing, get(r, "/v1/holders/" + h1 + "/hearings?next=1"),
            "next hearing");
     // ---- end of hearings ----
+    // ---- check-ins ----
+    expect(Action::check_in_card, post(r, "/v1/check-ins", {{"barcode", barcode}}),
+           "check in a card");
+    expect(Action::check_in_holder, post(r, "/v1/check-ins", {{"holder_id", h1}}),
+           "check in a holder");
+    expect(Action::read_compliance, get(r, "/v1/holders/" + h1 + "/compliance"), "compliance");
+    // ---- end of check-ins ----
   }
 }
 
@@ -423,6 +433,21 @@ TEST_F(HttpTest, EveryRefusalIsAudited) {
        "/v1/holders/" + h + "/hearings?next=1",
        nullptr,
        "read_next_hearing",
+       {R::administrator, R::checkpoint_screener, R::kiosk}},
+      {"POST",
+       "/v1/check-ins",
+       {{"holder_id", h}},
+       "check_in_holder",
+       {R::administrator, R::checkpoint_screener, R::auditor, R::kiosk}},
+      {"POST",
+       "/v1/check-ins",
+       {{"barcode", barcode}},
+       "check_in_card",
+       {R::administrator, R::checkpoint_screener, R::auditor}},
+      {"GET",
+       "/v1/holders/" + h + "/compliance",
+       nullptr,
+       "read_compliance",
        {R::administrator, R::checkpoint_screener, R::kiosk}},
   };
   for (const Row& row : table) {
@@ -1316,6 +1341,7 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
   for (const auto& [method, path] : server_->routes()) {
     const std::string key = method + " " + path;
     if (open_to_all.contains(key) || path.rfind("/v1/me", 0) == 0) continue;
+    if (key == "POST /v1/check-ins") continue;  // a holder checks in online (their own)
     std::string target = path;
     auto put = [&](const std::string& name, const std::string& value) {
       auto at = target.find(name);
@@ -1687,4 +1713,164 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
   EXPECT_NE(cal.find("SUMMARY:Immigration court hearing — Newark Immigration Court\r\n"),
             std::string::npos)
       << cal;
+}
+
+// ---- check-ins ----
+
+TEST_F(HttpTest, CheckInsAtAKioskWithTheCardOrItsPhotoOnlineAndByAnOfficer) {
+  sdc::registry::OfficeInput oi{"Check-in Office", "1 Report Street", "UTC", ""};
+  for (auto& d : oi.hours) d = sdc::registry::DayHours{0, 24 * 60};
+  oi.slot_capacity = 10;
+  auto office = server_->add_office(oi);
+  ASSERT_TRUE(office) << office.error().message;
+  const auto officer = auth(Role::enrollment_officer);
+  const std::string h = enroll();
+  const json issued = issue(h);
+  const std::string card = issued["document_number"].get<std::string>();
+  const std::string barcode = issued["issued"]["barcode"].get<std::string>();
+  auto letter = client().Post("/v1/holders/" + h + "/pin", officer, "", "application/json");
+  ASSERT_TRUE(letter);
+  ASSERT_EQ(letter->status, 201) << letter->body;
+  const std::string pin = json::parse(letter->body)["pin"].get<std::string>();
+
+  // An appointment ten days ahead, at noon UTC.
+  const std::string anchor = sdc::format_time(world_.clock.now() + 10 * 86400).substr(0, 10);
+  auto rep = client().Put("/v1/holders/" + h + "/reporting", officer,
+                          json{{"office_id", office->id},
+                               {"cadence_days", 28},
+                               {"window_days", 3},
+                               {"anchor_date", anchor}}
+                              .dump(),
+                          "application/json");
+  ASSERT_TRUE(rep);
+  ASSERT_EQ(rep->status, 200) << rep->body;
+  const std::string slot = anchor + "T12:00:00Z";
+  auto booked =
+      post(Role::enrollment_officer, "/v1/holders/" + h + "/appointments", {{"starts_at", slot}});
+  ASSERT_TRUE(booked);
+  ASSERT_EQ(booked->status, 201) << booked->body;
+
+  // A kiosk: the name on the card, the result and the next appointment only.
+  auto kiosk_sees = [&](const json& body) {
+    auto res = post(Role::kiosk, "/v1/check-ins", body);
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 201) << res->body;
+    const json j = json::parse(res->body);
+    EXPECT_EQ(j["holder"], (json{{"family_name", "ERIKSSON"}, {"given_names", "ANNA"}}));
+    EXPECT_EQ(j["check_in"]["method"], "kiosk");
+    EXPECT_EQ(j["check_in"]["outcome"], "no_appointment");
+    EXPECT_FALSE(j["check_in"].contains("holder_id"));
+    EXPECT_FALSE(j["check_in"].contains("id"));
+    EXPECT_EQ(j["next_appointment"]["starts_at"], slot);
+    EXPECT_EQ(j["next_appointment"]["office_name"], "Check-in Office");
+    EXPECT_EQ(j["next_appointment"]["office_address"], "1 Report Street");
+    EXPECT_EQ(j.size(), 3u) << res->body;
+    EXPECT_EQ(res->body.find("1974"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("A301"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find("a_number"), std::string::npos) << res->body;
+    EXPECT_EQ(res->body.find(h), std::string::npos) << res->body;
+  };
+  kiosk_sees({{"barcode", barcode}, {"office_id", office->id}});
+  // A photo of the card, decoded by the server.
+  auto code = sdc::encode_qr(barcode);
+  ASSERT_TRUE(code);
+  const sdc::GrayImage gray = sdc::qr_to_image(*code, 4);
+  sdc::RgbImage rgb{gray.width, gray.height, {}};
+  for (std::uint8_t p : gray.pixels) rgb.rgb.insert(rgb.rgb.end(), {p, p, p});
+  auto png = sdc::encode_png(rgb);
+  ASSERT_TRUE(png);
+  kiosk_sees({{"image_base64", sdc::base64_encode(*png)}});
+  auto unreadable = post(Role::kiosk, "/v1/check-ins",
+                         {{"image_base64", sdc::base64_encode(sdc::Bytes{1, 2, 3})}});
+  ASSERT_TRUE(unreadable);
+  EXPECT_EQ(unreadable->status, 400) << unreadable->body;
+
+  // The holder online, with their own session; they name no one.
+  auto in = holder_login(port_, card, pin);
+  ASSERT_TRUE(in);
+  ASSERT_EQ(in->status, 200) << in->body;
+  const httplib::Headers mine = {
+      {"Authorization", "Bearer " + json::parse(in->body)["token"].get<std::string>()}};
+  auto online = client().Post("/v1/check-ins", mine, "{}", "application/json");
+  ASSERT_TRUE(online);
+  ASSERT_EQ(online->status, 201) << online->body;
+  EXPECT_EQ(json::parse(online->body)["check_in"]["method"], "online");
+  EXPECT_EQ(json::parse(online->body)["check_in"]["holder_id"], h);
+  EXPECT_EQ(json::parse(online->body)["check_in"]["office_id"], "");
+  auto naming = client().Post("/v1/check-ins", mine, json{{"holder_id", enroll()}}.dump(),
+                              "application/json");
+  ASSERT_TRUE(naming);
+  EXPECT_EQ(naming->status, 400) << naming->body;
+  auto holder_compliance = client().Get("/v1/holders/" + h + "/compliance", mine);
+  ASSERT_TRUE(holder_compliance);
+  EXPECT_EQ(holder_compliance->status, 403);
+
+  // A bad card is refused with the spec's result, and nothing is recorded.
+  auto refused = [&](const std::string& text, int status, const std::string& result) {
+    auto res = post(Role::kiosk, "/v1/check-ins", {{"barcode", text}});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, status) << res->body;
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/problem+json");
+    EXPECT_EQ(json::parse(res->body)["result"], result) << res->body;
+  };
+  std::string forged = barcode;
+  forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
+  auto forged_v = post(Role::field_officer, "/v1/verify", {{"barcode", forged}});
+  ASSERT_TRUE(forged_v);
+  const std::string forged_result = json::parse(forged_v->body)["result"].get<std::string>();
+  EXPECT_NE(forged_result, "VALID");
+  refused(forged, 422, forged_result);
+  refused("hello", 422, "NOT_SDC");
+  ASSERT_EQ(post(Role::enrollment_officer, "/v1/cards/" + card + "/suspend", {{"reason", "check"}})
+                ->status,
+            200);
+  refused(barcode, 409, "SUSPENDED");
+  ASSERT_EQ(
+      post(Role::enrollment_officer, "/v1/cards/" + card + "/lift-suspension", {{"reason", "ok"}})
+          ->status,
+      200);
+  ASSERT_EQ(post(Role::enrollment_officer, "/v1/cards/" + card + "/revoke", {{"reason", "stolen"}})
+                ->status,
+            200);
+  refused(barcode, 409, "REVOKED");
+
+  // An officer on the holder's behalf.
+  auto by_officer = post(Role::field_officer, "/v1/check-ins", {{"holder_id", h}});
+  ASSERT_TRUE(by_officer);
+  ASSERT_EQ(by_officer->status, 201) << by_officer->body;
+  const json bo = json::parse(by_officer->body);
+  EXPECT_EQ(bo["check_in"]["method"], "officer");
+  EXPECT_EQ(bo["check_in"]["outcome"], "no_appointment");
+  EXPECT_EQ(bo["next_appointment"]["starts_at"], slot);
+  auto both = post(Role::field_officer, "/v1/check-ins", {{"holder_id", h}, {"barcode", barcode}});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->status, 400);
+  auto nobody = post(Role::field_officer, "/v1/check-ins", {{"holder_id", "0123"}});
+  ASSERT_TRUE(nobody);
+  EXPECT_EQ(nobody->status, 404);
+
+  // Compliance: nothing due yet; four check-ins without an appointment.
+  auto c = get(Role::field_officer, "/v1/holders/" + h + "/compliance");
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->status, 200) << c->body;
+  const json cj = json::parse(c->body);
+  EXPECT_EQ(cj["holder_id"], h);
+  EXPECT_TRUE(cj["appointments"].empty());
+  EXPECT_EQ(cj["missed"], 0);
+  EXPECT_EQ(cj["check_ins_without_appointment"], 4);
+
+  // Every call is in the holder's trail, the refused cards too.
+  auto trail = get(Role::auditor, "/v1/audit?holder=" + h + "&limit=200");
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->status, 200) << trail->body;
+  std::map<std::string, int> seen;
+  const json events = json::parse(trail->body)["events"];
+  for (const auto& e : events)
+    ++seen[e["action"].get<std::string>() + " " + e["outcome"].get<std::string>()];
+  EXPECT_EQ(seen["check_in_card ok"], 2);
+  EXPECT_EQ(seen["check_in_card SUSPENDED"], 1);
+  EXPECT_EQ(seen["check_in_card REVOKED"], 1);
+  EXPECT_EQ(seen["check_in_own ok"], 1);
+  EXPECT_EQ(seen["check_in_holder ok"], 1);
+  EXPECT_EQ(seen["read_compliance ok"], 1);
 }
