@@ -16,8 +16,15 @@ bool ZoneinfoTimeZones::known(std::string_view name) const {
       return false;
   if (name.find("//") != std::string_view::npos || name.find("..") != std::string_view::npos)
     return false;
+  {
+    std::shared_lock lock(mutex_);
+    if (found_.find(name) != found_.end()) return true;
+  }
   std::error_code ec;
-  return std::filesystem::is_regular_file(dir_ / std::string(name), ec);
+  if (!std::filesystem::is_regular_file(dir_ / std::string(name), ec)) return false;
+  std::unique_lock lock(mutex_);
+  if (found_.size() < kMaxRemembered) found_.emplace(name);
+  return true;
 }
 
 namespace {

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
+#include <shared_mutex>
+#include <string>
 #include <string_view>
 
 #include "sdc/util/clock.h"
@@ -51,6 +54,11 @@ class ZoneinfoTimeZones final : public TimeZones {
 
  private:
   std::filesystem::path dir_;
+  // Names found before (at most kMaxRemembered), so that cutting a week into
+  // slots does not look at the folder for every slot.
+  static constexpr std::size_t kMaxRemembered = 4096;
+  mutable std::shared_mutex mutex_;
+  mutable std::set<std::string, std::less<>> found_;
 };
 
 }  // namespace sdc::registry
