@@ -13,6 +13,7 @@ packages=(
 test_packages=(
   clang-14 libclang-rt-14-dev poppler-utils imagemagick zbar-tools python3 python3-cryptography
   python3-cbor2 wrk python3-icalendar jq
+  python3-aiosmtpd
 )
 want=("${packages[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_packages[@]}")

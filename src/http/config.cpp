@@ -201,6 +201,72 @@ Result<ConfigOverrides> overrides_from_environment(const Environment& env) {
   return out;
 }
 
+namespace {
+
+// The [reminders] table.
+Result<void> parse_reminders(const std::string& source, const toml::node& table,
+                             const fs::path& base_dir, Config::Reminders& r) {
+  const auto* t = table.as_table();
+  if (!t) return fail(Errc::parse, where(source, table) + ": reminders: expected a table");
+  for (const auto& entry : *t) {
+    const toml::node& node = entry.second;
+    const std::string key(entry.first.str());
+    const auto bad = [&](const std::string& why) {
+      return fail(Errc::invalid_argument, where(source, node) + ": reminders." + key + ": " + why);
+    };
+    std::string text;
+    if (key == "enabled") {
+      const auto* b = node.as_boolean();
+      if (!b)
+        return fail(Errc::parse,
+                    where(source, node) + ": reminders.enabled: expected true or false");
+      r.enabled = b->get();
+    } else if (key == "smtp_port" || key == "interval_seconds") {
+      auto n = read_integer(source, key, node);
+      if (!n) return std::unexpected(n.error());
+      if (key == "smtp_port") {
+        if (*n < 1 || *n > 65535) return bad("expected 1 to 65535");
+        r.smtp_port = static_cast<int>(*n);
+      } else {
+        if (*n < 1 || *n > 86400) return bad("expected 1 to 86400 seconds");
+        r.interval_seconds = static_cast<int>(*n);
+      }
+    } else if (key == "email" || key == "sms" || key == "file" || key == "smtp_host" ||
+               key == "smtp_from" || key == "sms_url" || key == "portal_url") {
+      if (auto s = read_string(source, key, node, text); !s) return std::unexpected(s.error());
+      if (key == "email") {
+        if (text != "file" && text != "smtp" && text != "off")
+          return bad("expected \"file\", \"smtp\" or \"off\"");
+        r.email = text;
+      } else if (key == "sms") {
+        if (text != "file" && text != "gateway" && text != "off")
+          return bad("expected \"file\", \"gateway\" or \"off\"");
+        r.sms = text;
+      } else if (key == "file") {
+        r.file = from_file(base_dir, text);
+      } else if (key == "smtp_host") {
+        r.smtp_host = text;
+      } else if (key == "smtp_from") {
+        r.smtp_from = text;
+      } else if (key == "sms_url") {
+        if (!text.starts_with("http://") && !text.starts_with("https://"))
+          return bad("expected an http:// or https:// URL");
+        r.sms_url = text;
+      } else {
+        r.portal_url = text;
+      }
+    } else {
+      return fail(Errc::parse, where(source, node) + ": unknown key 'reminders." + key + "'");
+    }
+  }
+  if (r.sms == "gateway" && r.sms_url.empty())
+    return fail(Errc::invalid_argument,
+                where(source, table) + ": reminders: sms is \"gateway\" but no sms_url is given");
+  return {};
+}
+
+}  // namespace
+
 Result<Config> parse_config(std::string_view toml_text, const std::string& source,
                             const fs::path& base_dir) {
   toml::table table;
@@ -261,6 +327,9 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         c.card_validity_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
       }
       if (!ok) return located(ok.error());
+    } else if (key == "reminders") {
+      if (auto r = parse_reminders(source, node, base_dir, c.reminders); !r)
+        return std::unexpected(r.error());
     } else {
       return fail(Errc::parse, where(source, node) + ": unknown key '" + key + "'");
     }
@@ -375,6 +444,17 @@ std::string render_config(const Config& c) {
     out << "openapi_path = " << toml_string(c.openapi_path.string()) << "\n";
   else
     out << "# openapi_path = \"openapi.yaml\"\n";
+  out << "\n"
+         "# Reminders 7 days and 1 day before appointments and hearings (docs/REMINDERS.md):\n"
+         "# e-mail by \"file\" (JSON lines in outbox.jsonl here), \"smtp\" or \"off\"; SMS by\n"
+         "# \"file\", \"gateway\" (HTTP POST to sms_url) or \"off\".\n"
+         "# [reminders]\n"
+         "# email = \"smtp\"\n"
+         "# smtp_host = \"127.0.0.1\"\n"
+         "# smtp_port = 25\n"
+         "# smtp_from = \"sdc@example.org\"\n"
+         "# sms = \"gateway\"\n"
+         "# sms_url = \"http://127.0.0.1:9000/send\"\n";
   return out.str();
 }
 

@@ -19,6 +19,7 @@
 #include "http/tls_listener.h"
 #include "sdc/credential/pki.h"
 #include "sdc/credential/trust.h"
+#include "sdc/notify/notify.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/hearings.h"
 #include "sdc/registry/holder_logins.h"
@@ -59,6 +60,11 @@ struct Server::Impl {
   std::optional<Router> router;
   std::unique_ptr<httplib::SSLServer> tls_http;  // HTTPS
   std::unique_ptr<EventServer> plain_http;       // HTTP
+  // The reminder sender (docs/REMINDERS.md): runs while run() serves.
+  std::unique_ptr<registry::Reminders> reminders;
+  std::unique_ptr<notify::Adapter> file_sink, smtp, sms_gateway;
+  std::unique_ptr<notify::Sender> sender;
+  Result<void> make_sender();
 
   // Every answer is counted by its route template and logged without its
   // path, which may carry personal data.
@@ -168,6 +174,33 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
                   *holder_logins, *catalogues, *check_ins});
+  if (config.reminders.enabled)
+    if (auto r = make_sender(); !r) return r;
+  return {};
+}
+
+Result<void> Server::Impl::make_sender() {
+  const Config::Reminders& rc = config.reminders;
+  reminders = std::make_unique<registry::Reminders>(*store, reg->audit_batcher(), *options.clock,
+                                                    *options.random, *cipher);
+  file_sink =
+      std::make_unique<notify::FileSink>(rc.file.empty() ? paths.dir / "outbox.jsonl" : rc.file);
+  notify::Adapter* email = rc.email == "file" ? file_sink.get() : nullptr;
+  if (rc.email == "smtp") {
+    smtp = std::make_unique<notify::SmtpSender>(
+        notify::SmtpSettings{rc.smtp_host, rc.smtp_port, rc.smtp_from, 10});
+    email = smtp.get();
+  }
+  notify::Adapter* sms = rc.sms == "file" ? file_sink.get() : nullptr;
+  if (rc.sms == "gateway") {
+    sms_gateway = std::make_unique<notify::SmsGateway>(rc.sms_url, 10);
+    sms = sms_gateway.get();
+  }
+  notify::SenderSettings st;
+  st.portal_url = rc.portal_url.empty() ? config.base_url : rc.portal_url;
+  st.interval_seconds = rc.interval_seconds;
+  sender = std::make_unique<notify::Sender>(*store, *reminders, *catalogues, *options.clock, email,
+                                            sms, st);
   return {};
 }
 
@@ -304,7 +337,9 @@ bool Server::run() {
     std::unique_lock lock(mu);
     while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) checkpoint();
   });
+  if (impl_->sender) impl_->sender->start();
   bool ok = impl_->plain_http ? impl_->plain_http->run() : impl_->tls_http->listen_after_bind();
+  if (impl_->sender) impl_->sender->stop();
   {
     std::lock_guard lock(mu);
     done = true;

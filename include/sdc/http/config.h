@@ -55,6 +55,19 @@ struct Config {
   std::filesystem::path tls_cert;  // both or neither
   std::filesystem::path tls_key;
   std::filesystem::path openapi_path;  // empty: the built-in description
+  // The reminder sender (docs/REMINDERS.md), the [reminders] table.
+  struct Reminders {
+    bool enabled = true;
+    std::string email = "file";  // "file", "smtp" or "off"
+    std::string sms = "file";    // "file", "gateway" or "off"
+    std::filesystem::path file;  // empty: <data>/outbox.jsonl
+    std::string smtp_host = "127.0.0.1";
+    int smtp_port = 25;
+    std::string smtp_from = "sdc@localhost";
+    std::string sms_url;  // required when sms is "gateway"
+    std::string portal_url;
+    int interval_seconds = 30;
+  } reminders;
 
   bool tls() const { return !tls_cert.empty(); }
   // base_url + "/status/validity": the status uri cards carry.

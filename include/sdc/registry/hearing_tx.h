@@ -58,6 +58,10 @@ class HearingTx {
                                                          const std::string& hearing_id) = 0;
   // Every hearing of the A-number, by starts_at then id.
   virtual Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) = 0;
+  // Hearings with status "scheduled" starting in [from, to), by start: what
+  // reminders are due for (reminders.h).
+  virtual Result<std::vector<HearingRow>> scheduled_hearings_between(UnixTime from,
+                                                                     UnixTime to) = 0;
 };
 
 }  // namespace sdc::registry

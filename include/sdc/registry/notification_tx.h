@@ -42,6 +42,24 @@ class NotificationTx {
   // The holder's notifications, oldest first.
   virtual Result<std::vector<NotificationRow>> notifications_of_holder(
       const std::string& holder_id) = 0;
+
+  // The sender's side. A sender claims due rows (state pending, due_at and
+  // next_attempt_at <= now), at most `limit`, oldest due first: each is
+  // taken by exactly one caller, even with several stores on one database
+  // (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: the single writer). A
+  // claim counts an attempt and moves next_attempt_at to lease_until, so
+  // that no other sender takes the row before the lease ends; the returned
+  // rows show the new attempts and next_attempt_at.
+  virtual Result<std::vector<NotificationRow>> claim_due_notifications(UnixTime now,
+                                                                       std::size_t limit,
+                                                                       UnixTime lease_until) = 0;
+  // After a successful hand-off: state sent, sent_at = at. False if the row
+  // is not pending (already sent or given up).
+  virtual Result<bool> mark_notification_sent(const std::string& id, UnixTime at) = 0;
+  // After a failed hand-off: records the attempts and the next try; `final`
+  // gives up (state failed). False if the row is not pending.
+  virtual Result<bool> mark_notification_failed(const std::string& id, int attempts,
+                                                UnixTime next_attempt_at, bool final) = 0;
 };
 
 }  // namespace sdc::registry

@@ -93,3 +93,15 @@ Result<std::vector<HearingRow>> PostgresTx::hearings_of(ByteView a_number_hash) 
 }
 
 }  // namespace sdc::registry::pg
+
+namespace sdc::registry::pg {
+
+Result<std::vector<HearingRow>> PostgresTx::scheduled_hearings_between(UnixTime from, UnixTime to) {
+  return many<HearingRow>(
+      std::string("SELECT ") + kHearingColumns +
+          " FROM hearings WHERE status = 'scheduled' AND starts_at >= $1 AND starts_at < $2"
+          " ORDER BY starts_at, id",
+      Params().i64(from).i64(to), hearing_from);
+}
+
+}  // namespace sdc::registry::pg

@@ -75,3 +75,15 @@ Result<std::vector<HearingRow>> SqliteTx::hearings_of(ByteView a_number_hash) {
 }
 
 }  // namespace sdc::registry::sqlite
+
+namespace sdc::registry::sqlite {
+
+Result<std::vector<HearingRow>> SqliteTx::scheduled_hearings_between(UnixTime from, UnixTime to) {
+  return many<HearingRow>(
+      std::string("SELECT ") + kHearingColumns +
+          " FROM hearings WHERE status = 'scheduled' AND starts_at >= ?1 AND starts_at < ?2"
+          " ORDER BY starts_at, id",
+      [&](Stmt& s) { s.bind(1, from).bind(2, to); }, hearing_from);
+}
+
+}  // namespace sdc::registry::sqlite

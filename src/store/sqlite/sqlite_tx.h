@@ -109,6 +109,11 @@ class SqliteTx final : public Tx {
   Result<bool> insert_notification(const NotificationRow& row) override;
   Result<std::vector<NotificationRow>> notifications_of_holder(
       const std::string& holder_id) override;
+  Result<std::vector<NotificationRow>> claim_due_notifications(UnixTime now, std::size_t limit,
+                                                               UnixTime lease_until) override;
+  Result<bool> mark_notification_sent(const std::string& id, UnixTime at) override;
+  Result<bool> mark_notification_failed(const std::string& id, int attempts,
+                                        UnixTime next_attempt_at, bool final) override;
 
   // HearingTx (hearings.cpp)
   Result<void> insert_hearing(const HearingRow& r) override;
@@ -116,6 +121,8 @@ class SqliteTx final : public Tx {
   Result<std::optional<HearingRow>> find_hearing(ByteView a_number_hash,
                                                  const std::string& hearing_id) override;
   Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
+  Result<std::vector<HearingRow>> scheduled_hearings_between(UnixTime from,
+                                                             UnixTime to) override;
 
   // HolderLoginTx (holder_logins.cpp)
   Result<std::optional<HolderPinRow>> get_holder_pin(const std::string& holder_id) override;

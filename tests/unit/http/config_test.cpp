@@ -292,4 +292,38 @@ TEST(Config, ListenAddresses) {
   EXPECT_FALSE(sdc::http::parse_listen("host:-1"));
 }
 
+TEST(Config, TheRemindersTableChoosesTheAdaptersAndRefusesNonsense) {
+  auto d = parse("");
+  ASSERT_TRUE(d);
+  EXPECT_TRUE(d->reminders.enabled);
+  EXPECT_EQ(d->reminders.email, "file");
+  EXPECT_EQ(d->reminders.sms, "file");
+  EXPECT_TRUE(d->reminders.file.empty());
+  auto c = parse(
+      "threads = 4\n[reminders]\nemail = \"smtp\"\nsmtp_host = \"mail.local\"\n"
+      "smtp_port = 2525\nsmtp_from = \"sdc@example.org\"\nsms = \"gateway\"\n"
+      "sms_url = \"http://127.0.0.1:9000/send\"\nfile = \"out.jsonl\"\ninterval_seconds = 5\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->threads, 4);
+  EXPECT_EQ(c->reminders.email, "smtp");
+  EXPECT_EQ(c->reminders.smtp_host, "mail.local");
+  EXPECT_EQ(c->reminders.smtp_port, 2525);
+  EXPECT_EQ(c->reminders.smtp_from, "sdc@example.org");
+  EXPECT_EQ(c->reminders.sms, "gateway");
+  EXPECT_EQ(c->reminders.sms_url, "http://127.0.0.1:9000/send");
+  EXPECT_EQ(c->reminders.file, "/srv/sdcd/out.jsonl");
+  EXPECT_EQ(c->reminders.interval_seconds, 5);
+  EXPECT_NE(error_of(parse("[reminders]\nemail = \"pigeon\"\n")).find("reminders.email"),
+            std::string::npos);
+  EXPECT_NE(error_of(parse("[reminders]\nsms = \"gateway\"\n")).find("sms_url"), std::string::npos);
+  EXPECT_NE(error_of(parse("[reminders]\nsmtp_port = 0\n")).find("reminders.smtp_port"),
+            std::string::npos);
+  EXPECT_NE(error_of(parse("[reminders]\ncolour = \"red\"\n")).find("reminders.colour"),
+            std::string::npos);
+  EXPECT_NE(error_of(parse("reminders = 1\n")).find("expected a table"), std::string::npos);
+  auto off = parse("[reminders]\nenabled = false\n");
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->reminders.enabled);
+}
+
 }  // namespace

@@ -114,6 +114,23 @@ TEST_P(HearingStore, TheSameHearingTwiceIsAConflict) {
   EXPECT_EQ((*of)[0].id, "h-a");
 }
 
+TEST_P(HearingStore, ScheduledHearingsBetweenTakesOnlyScheduledOnesInTheWindow) {
+  HearingRow a = hearing("h-a", 1, "H-1", 5000);
+  HearingRow b = hearing("h-b", 2, "H-2", 4000);
+  HearingRow c = hearing("h-c", 3, "H-3", 6000);  // at the window's end: outside
+  HearingRow d = hearing("h-d", 4, "H-4", 4500);
+  d.status = "adjourned";
+  ASSERT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    for (const HearingRow* r : {&a, &b, &c, &d})
+      if (auto i = tx.insert_hearing(*r); !i) return std::unexpected(i.error());
+    return true;
+  }));
+  auto got = store_->in_read_transaction<std::vector<HearingRow>>(
+      [&](Tx& tx) { return tx.scheduled_hearings_between(4000, 6000); });
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(*got, (std::vector<HearingRow>{b, a}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, HearingStore, ::testing::ValuesIn(store_backends()),
                          backend_name);
 
