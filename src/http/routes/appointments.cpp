@@ -133,7 +133,14 @@ void book_for(Api& api, const Call& c, const User& u, const std::string& holder)
 // record the session belongs to.
 void add_own_appointment_routes(Router& router, Api& api) {
   router.get("/v1/me/reporting", authed(api, [&api](const Call& c, const User& u) {
-               if (auto h = own_holder(api, c, u)) get_reporting(api, c, u, *h);
+               auto h = own_holder(api, c, u);
+               if (!h) return;
+               auto r = api.scheduling.get_reporting(u, *h);
+               if (!r) return error_response(c.res, r.error());
+               // A holder is not told which officer set it (as /v1/me names no actor).
+               json j = reporting_json(*r);
+               j.erase("set_by");
+               send_json(c.res, 200, j);
              }));
   router.get("/v1/me/appointments", authed(api, [&api](const Call& c, const User& u) {
                if (auto h = own_holder(api, c, u)) list_appointments(api, c, u, *h);

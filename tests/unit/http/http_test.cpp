@@ -1625,6 +1625,7 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
   ASSERT_TRUE(reporting);
   ASSERT_EQ(reporting->status, 200) << reporting->body;
   EXPECT_EQ(json::parse(reporting->body)["next_due_date"], week);
+  EXPECT_FALSE(json::parse(reporting->body).contains("set_by")) << reporting->body;
   auto slots = client().Get("/v1/offices/" + office_id + "/slots?from=" + week + "&to=" + week, mine);
   ASSERT_TRUE(slots);
   ASSERT_EQ(slots->status, 200) << slots->body;
