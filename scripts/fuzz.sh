@@ -30,6 +30,7 @@ all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image
   config_fuzz audit_filter_fuzz audit_checkpoint_fuzz http1_fuzz
   hearing_import_fuzz)
 all_targets+=(i18n_catalogue_fuzz office_hours_fuzz)
+all_targets+=(notify_contact_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -53,6 +54,7 @@ declare -A max_len=(
   [hearing_import_fuzz]=65536  # a court calendar of some hundred rows
 )
 max_len[office_hours_fuzz]=256  # seven days of hours are 83 bytes
+max_len[notify_contact_fuzz]=1024  # a contact field of a few words
 max_len[i18n_catalogue_fuzz]=16384  # a language byte and a catalogue; the real ones are ~20 KB
 
 # --- build -------------------------------------------------------------------
