@@ -66,10 +66,11 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "registry_folder.h"
-#include "sdc/crypto/crypto.h"
 #include "sdc/card/portrait.h"
 #include "sdc/credential/trust.h"
+#include "sdc/crypto/crypto.h"
 #include "support/test_issuer.h"
 
 namespace {
@@ -78,24 +79,9 @@ using namespace sdc;
 using registry::Role;
 using registry::User;
 
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "sdc_registry_bench setup: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::filesystem::path temp_folder() {
-  const char* base = std::getenv("SDC_BENCH_TMP");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/sdc-registry-bench-XXXXXX";
-  if (!mkdtemp(templ.data())) die("cannot create a temporary folder under " + templ);
-  return templ;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  auto at = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
-  return v[at];
-}
+using bench::die;
+using bench::percentile;
+using bench::temp_folder;
 
 void latency_counters(benchmark::State& state, const std::vector<double>& us) {
   state.counters["p50_us"] = percentile(us, 0.50);

@@ -19,6 +19,16 @@
 //   BM_BareSlotRangeSelect     baseline: the SELECT of the taken places of
 //                              those 7 days alone, through a bare connection.
 //
+// On PostgreSQL, when $SDC_BENCH_PG or $SDC_TEST_PG names a server (a
+// libpq conninfo without dbname; a database is created for the run and
+// dropped at exit), the same booking beside a bare durable INSERT:
+//
+//   BM_BookAndCancelPg/threads:T     as BM_BookAndCancel, on a PostgreSQL
+//                              store (its pool of 8 connections).
+//   BM_BarePgDurableInsert/threads:T baseline: one INSERT committed on its
+//                              own through one bare libpq connection to the
+//                              same database.
+//
 // The search reads no holder row: the number of holders does not enter it.
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
@@ -35,10 +45,12 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "sdc/crypto/crypto.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
 #include "sdc/registry/scheduling.h"
+#include "sdc/store_postgres/postgres_store.h"
 #include "sdc/store_sqlite/sqlite_store.h"
 #include "support/test_issuer.h"
 
@@ -48,23 +60,9 @@ using namespace sdc;
 using registry::Role;
 using registry::User;
 
-[[noreturn]] void die(const std::string& what) {
-  std::fprintf(stderr, "sdc_schedule_bench setup: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::filesystem::path temp_folder() {
-  const char* base = std::getenv("SDC_BENCH_TMP");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/sdc-schedule-bench-XXXXXX";
-  if (!mkdtemp(templ.data())) die("cannot create a temporary folder under " + templ);
-  return templ;
-}
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1))];
-}
+using bench::die;
+using bench::percentile;
+using bench::temp_folder;
 
 void exec(sqlite3* db, const char* sql) {
   char* msg = nullptr;
@@ -81,8 +79,9 @@ std::string date_after(UnixTime t, int days) {
   return buf;
 }
 
-struct World {
-  std::filesystem::path dir = temp_folder();
+// A store with a registry, one contended office and holders reporting
+// there: what booking under contention needs, on either store.
+struct Booking {
   testing::TestIssuer issuer = testing::TestIssuer::make();
   registry::PiiCipher cipher{registry::PiiKeys::generate(crypto::system_random())};
   SystemClock clock;
@@ -96,10 +95,8 @@ struct World {
   registry::OfficeRow busy;                // the contended office
   std::vector<registry::Slot> busy_slots;  // its slots, days 2 to 27
   std::vector<std::string> holders;        // reporting there
-  std::vector<registry::OfficeRow> many;   // the 200 offices of the search
 
-  World() {
-    auto s = registry::open_sqlite_store({dir / "registry.db"});
+  explicit Booking(Result<std::unique_ptr<registry::Store>> s) {
     if (!s) die(s.error().message);
     store = std::move(*s);
     if (auto m = store->migrate(); !m) die(m.error().message);
@@ -137,7 +134,18 @@ struct World {
       if (!req) die(req.error().message);
       holders.push_back(e->id);
     }
+  }
+};
 
+// SQLite: the booking world in a temporary folder, and the 200 offices of
+// the search.
+struct World : Booking {
+  std::filesystem::path dir;
+  std::vector<registry::OfficeRow> many;  // the 200 offices of the search
+
+  explicit World(std::filesystem::path folder = temp_folder())
+      : Booking(registry::open_sqlite_store({folder / "registry.db"})), dir(std::move(folder)) {
+    const UnixTime now = clock.now();
     // 200 offices with every weekday slot of the coming year partly taken.
     registry::OfficeInput mi{"", "", "America/Chicago", ""};
     for (std::size_t d = 0; d < 5; ++d) mi.hours[d] = registry::DayHours{8 * 60, 16 * 60};
@@ -183,8 +191,7 @@ World& world() {
 
 std::atomic<std::uint64_t> next_holder{0};
 
-void BM_BookAndCancel(benchmark::State& state) {
-  World& w = world();
+void book_and_cancel(benchmark::State& state, Booking& w) {
   std::mt19937_64 rng(static_cast<std::uint64_t>(state.thread_index()) + 1);
   std::int64_t commits = 0, full = 0;
   for (auto _ : state) {
@@ -208,6 +215,10 @@ void BM_BookAndCancel(benchmark::State& state) {
   }
   state.SetItemsProcessed(commits);
   state.counters["refused"] = static_cast<double>(full);
+}
+
+void BM_BookAndCancel(benchmark::State& state) {
+  book_and_cancel(state, world());
 }
 BENCHMARK(BM_BookAndCancel)
     ->Threads(1)
@@ -322,6 +333,48 @@ void BM_BareSlotRangeSelect(benchmark::State& state) {
 }
 BENCHMARK(BM_BareSlotRangeSelect)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
+// --- PostgreSQL ----------------------------------------------------------------
+
+struct PgWorld {
+  bench::TempPgDatabase db;
+  Booking booking;
+  bench::BarePgInsert bare;
+  explicit PgWorld(const std::string& server)
+      : db(server),
+        booking(registry::open_postgres_store({db.conninfo(), 8})),
+        bare(db.conninfo()) {}
+};
+
+PgWorld& pg_world() {
+  static PgWorld w(bench::postgres_server());
+  return w;
+}
+
+void BM_BookAndCancelPg(benchmark::State& state) {
+  book_and_cancel(state, pg_world().booking);
+}
+
+void BM_BarePgDurableInsert(benchmark::State& state) {
+  bench::BarePgInsert& b = pg_world().bare;
+  for (auto _ : state)
+    if (!b.insert_one()) {
+      state.SkipWithError("bare insert failed");
+      break;
+    }
+  state.SetItemsProcessed(state.iterations());
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (!bench::postgres_server().empty()) {
+    for (auto* b : {benchmark::RegisterBenchmark("BM_BookAndCancelPg", BM_BookAndCancelPg),
+                    benchmark::RegisterBenchmark("BM_BarePgDurableInsert", BM_BarePgDurableInsert)})
+      b->Threads(1)->Threads(2)->Threads(4)->UseRealTime()->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
