@@ -41,6 +41,7 @@ struct Api {
   registry::HolderLogins& holder_logins;
   const i18n::Catalogues& catalogues;  // holder-facing texts in five languages
   registry::CheckIns& check_ins;
+  bool https = false;  // served over TLS: cookies are Secure, pages send HSTS
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

@@ -65,6 +65,17 @@ void parse_query(std::string_view query, std::multimap<std::string, std::string>
 
 }  // namespace
 
+bool parse_form(std::string_view body, std::size_t max_fields,
+                std::multimap<std::string, std::string>& out) {
+  out.clear();
+  std::size_t pairs = 0;
+  for (std::size_t i = 0; i <= body.size(); ++i)
+    if (i == body.size() || body[i] == '&') ++pairs;
+  if (pairs > max_fields) return false;
+  parse_query(body, out);
+  return true;
+}
+
 std::string percent_decode(std::string_view s, bool plus_is_space) {
   std::string out;
   out.reserve(s.size());

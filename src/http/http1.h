@@ -54,6 +54,12 @@ ParseResult parse_request(std::string_view buffer, std::size_t max_body, Request
 // kept as they are (as most servers do).
 std::string percent_decode(std::string_view s, bool plus_is_space);
 
+// An application/x-www-form-urlencoded body (an HTML form's): name=value
+// pairs joined by '&', '+' and %XX decoded. False, with `out` cleared, when
+// it holds more than `max_fields` pairs.
+bool parse_form(std::string_view body, std::size_t max_fields,
+                std::multimap<std::string, std::string>& out);
+
 // The reason phrase for a status code ("OK", "Not Found", ...).
 const char* reason_phrase(int status);
 

@@ -173,7 +173,7 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
                                                   *o.random, *o.time_zones);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
-                  *holder_logins, *catalogues, *check_ins});
+                  *holder_logins, *catalogues, *check_ins, config.tls()});
   if (config.reminders.enabled)
     if (auto r = make_sender(); !r) return r;
   return {};
@@ -224,6 +224,7 @@ void Server::Impl::add_routes() {
   add_hearing_routes(r, *api);
   add_me_routes(r, *api);
   add_check_in_routes(r, *api);
+  add_portal_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

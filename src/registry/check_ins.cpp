@@ -197,6 +197,21 @@ Result<CheckInAnswer> CheckIns::record(const User& by, Action action, CheckInMet
       });
 }
 
+Result<std::vector<CheckInRow>> CheckIns::history(const User& by, const std::string& holder_id) {
+  AuditedCalls calls{store_, batcher_, clock_, true};
+  return calls.audited_read<std::vector<CheckInRow>>(
+      by, Action::read_compliance, Note{holder_id, "check-in history"},
+      [&](Tx& tx, Note&) -> Result<std::vector<CheckInRow>> {
+        auto h = tx.get_holder(holder_id);
+        if (!h) return std::unexpected(h.error());
+        if (!*h) return fail(Errc::not_found, "no holder " + holder_id);
+        auto rows = tx.check_ins_of_holder(holder_id);
+        if (!rows) return std::unexpected(rows.error());
+        std::reverse(rows->begin(), rows->end());
+        return std::move(*rows);
+      });
+}
+
 Result<Compliance> CheckIns::compliance(const User& by, const std::string& holder_id) {
   AuditedCalls calls{store_, batcher_, clock_};
   return calls.audited_read<Compliance>(

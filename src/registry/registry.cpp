@@ -808,6 +808,30 @@ Result<OwnRecord> Registry::own_record(const User& holder) {
       });
 }
 
+Result<void> Registry::set_own_language(const User& holder, std::string_view language) {
+  RegistryOps ops{o_, batcher_.get()};
+  const auto holder_id = own_holder_id(holder);
+  if (!holder_id) return ops.refused<void>(holder, Action::change_own_language, Note{});
+  const bool code = (language.size() == 2 || language.size() == 3) &&
+                    std::all_of(language.begin(), language.end(),
+                                [](char c) { return c >= 'a' && c <= 'z'; });
+  if (!code)
+    return ops.audited_failure<void>(holder, Action::change_own_language, Note{*holder_id, ""},
+                                     Error{Errc::invalid_argument,
+                                           "language: a language code such as \"es\""});
+  return ops.audited<void>(holder, Action::change_own_language,
+                           Note{*holder_id, "language " + std::string(language)},
+                           [&](Tx& tx, Note&) -> Result<void> {
+                             auto row = ops.holder_row(tx, *holder_id);
+                             if (!row) return std::unexpected(row.error());
+                             auto rec = ops.open(*row);
+                             if (!rec) return std::unexpected(rec.error());
+                             rec->language = std::string(language);
+                             rec->updated_at = o_.clock->now();
+                             return tx.update_holder(ops.seal(*rec));
+                           });
+}
+
 Result<std::vector<AuditEvent>> Registry::audit_events(const User& actor, std::uint64_t from_seq,
                                                        std::size_t limit) {
   RegistryOps ops{o_, batcher_.get()};

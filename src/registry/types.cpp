@@ -56,6 +56,7 @@ const char* to_string(Action action) {
     case Action::check_in_holder: return "check_in_holder";
     case Action::check_in_own: return "check_in_own";
     case Action::read_compliance: return "read_compliance";
+    case Action::change_own_language: return "change_own_language";
   }
   return "unknown";
 }
@@ -86,7 +87,7 @@ bool allowed(Role role, Action a) {
   switch (role) {
     case Role::enrollment_officer:
       return a != A::read_audit && a != A::read_users && a != A::manage_users &&
-             a != A::read_own_record && a != A::change_own_pin;
+             a != A::read_own_record && a != A::change_own_pin && a != A::change_own_language;
     case Role::field_officer:
       return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
              a == A::find_by_a_number || a == A::find_by_name || a == A::read_card_validity ||
@@ -107,7 +108,7 @@ bool allowed(Role role, Action a) {
       return a == A::read_users || a == A::manage_users;
     case Role::holder:
       // Only their own record, through calls that take no holder id.
-      return a == A::read_own_record || a == A::change_own_pin;
+      return a == A::read_own_record || a == A::change_own_pin || a == A::change_own_language;
   }
   return false;
 }
@@ -117,7 +118,7 @@ bool allowed_on_own_record(Role role, Action a) {
   if (role != Role::holder) return false;
   return a == A::read_holder_name || a == A::read_holder_identity || a == A::read_a_number ||
          a == A::read_card_validity || a == A::read_case_status || a == A::read_schedule ||
-         a == A::book_appointment || a == A::read_hearings;
+         a == A::book_appointment || a == A::read_hearings || a == A::read_compliance;
 }
 
 std::string holder_user_id(const std::string& holder_id) { return "holder-" + holder_id; }

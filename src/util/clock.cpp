@@ -45,6 +45,35 @@ void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d) {
   y = static_cast<int>(yy + (m <= 2));
 }
 
+std::optional<std::int64_t> parse_iso_date(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (t[i] < '0' || t[i] > '9') return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (t[i] - '0');
+    return v;
+  };
+  const int y = num(0, 4);
+  const unsigned m = static_cast<unsigned>(num(5, 2)), d = static_cast<unsigned>(num(8, 2));
+  if (m < 1 || m > 12 || d < 1) return std::nullopt;
+  const std::int64_t days = days_from_civil(y, m, d);
+  int yy;
+  unsigned mm, dd;
+  civil_from_days(days, yy, mm, dd);
+  if (yy != y || mm != m || dd != d) return std::nullopt;  // 2026-02-30
+  return days;
+}
+
+std::string format_iso_date(std::int64_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
 namespace {
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   if (pos + n > s.size()) return false;

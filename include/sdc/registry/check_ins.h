@@ -105,6 +105,13 @@ class CheckIns {
   // Errc::not_found for an unknown holder.
   Result<Compliance> compliance(const User& by, const std::string& holder_id);
 
+  // Every check-in of the holder, newest first, audited as a read of
+  // their record (Action::read_compliance): the roles that read compliance,
+  // and the holder themselves for their own record (a holder naming
+  // another holder is refused, audited). Errc::not_found for an unknown
+  // holder.
+  Result<std::vector<CheckInRow>> history(const User& by, const std::string& holder_id);
+
  private:
   Result<CheckInAnswer> record(const User& by, Action action, CheckInMethod method,
                                const std::string& holder_id, const std::string& office_id,

@@ -176,6 +176,10 @@ class Registry {
   // audit records are shown.
   static constexpr std::size_t kOwnAccesses = 50;
   Result<OwnRecord> own_record(const User& holder);
+  // The signed-in holder chooses the language of the portal and of their
+  // reminders: a language code (2 or 3 lower-case letters, e.g. "es");
+  // Errc::invalid_argument otherwise. Audited as change_own_language.
+  Result<void> set_own_language(const User& holder, std::string_view language);
   // ---- end of holders ----
 
   Result<std::vector<AuditEvent>> audit_events(const User& actor, std::uint64_t from_seq,

@@ -65,6 +65,7 @@ enum class Action {
   check_in_holder,
   check_in_own,
   read_compliance,
+  change_own_language,  // a holder choosing the language of the portal and reminders
 };
 const char* to_string(Action action);
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,5 +53,9 @@ std::string format_time(UnixTime t);
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 std::int64_t days_from_civil(int y, unsigned m, unsigned d);
 void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d);
+// A calendar date "YYYY-MM-DD" as days since 1970-01-01; nullopt for
+// anything else (a day the month lacks included). And back.
+std::optional<std::int64_t> parse_iso_date(std::string_view text);
+std::string format_iso_date(std::int64_t days);
 
 }  // namespace sdc

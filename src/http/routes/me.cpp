@@ -128,7 +128,9 @@ Result<std::vector<registry::CalendarEvent>> hearing_events(Api& api, const User
   return out;
 }
 
-void calendar(Api& api, const Call& c, const User& u) {
+}  // namespace
+
+void send_calendar(Api& api, const Call& c, const User& u) {
   auto own = api.registry.own_record(u);
   if (!own) return error_response(c.res, own.error());
   const std::string& holder = own->holder.record.id;
@@ -148,8 +150,6 @@ void calendar(Api& api, const Call& c, const User& u) {
   c.res.set_content(*ics, "text/calendar; charset=utf-8");
 }
 
-}  // namespace
-
 void add_me_routes(Router& router, Api& api) {
   router.post("/v1/me/login", [&api](const Call& c) { login(api, c); });
   router.get("/v1/me", authed(api, [&api](const Call& c, const User& u) {
@@ -160,7 +160,7 @@ void add_me_routes(Router& router, Api& api) {
   router.put("/v1/me/pin",
              authed(api, [&api](const Call& c, const User& u) { change_pin(api, c, u); }));
   router.get("/v1/me/calendar.ics",
-             authed(api, [&api](const Call& c, const User& u) { calendar(api, c, u); }));
+             authed(api, [&api](const Call& c, const User& u) { send_calendar(api, c, u); }));
   router.post("/v1/holders/{id}/pin", authed(api, [&api](const Call& c, const User& u) {
                 auto r = api.holder_logins.issue_pin(u, c.params["id"]);
                 if (!r) return error_response(c.res, r.error());

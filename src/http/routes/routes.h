@@ -37,5 +37,15 @@ void add_hearing_routes(Router& router, Api& api);
 void add_me_routes(Router& router, Api& api);
 // /v1/check-ins and /v1/holders/{id}/compliance.
 void add_check_in_routes(Router& router, Api& api);
+// /portal/*: the holder portal's HTML pages (routes/portal*.cpp, portal.h).
+void add_portal_routes(Router& router, Api& api);
+// Its appointment pages (portal_appointments.cpp) and record pages:
+// hearings, check-ins, who accessed my record (portal_records.cpp).
+void add_portal_appointment_routes(Router& router, Api& api);
+void add_portal_record_routes(Router& router, Api& api);
+
+// The signed-in holder's appointments and hearings as iCalendar (me.cpp):
+// /v1/me/calendar.ics and the portal's download.
+void send_calendar(Api& api, const Call& c, const registry::User& holder);
 
 }  // namespace sdc::http

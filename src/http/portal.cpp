@@ -1,0 +1,187 @@
+#include "http/portal.h"
+
+#include "sdc/crypto/crypto.h"
+#include "sdc/i18n/date_format.h"
+#include "sdc/i18n/language.h"
+#include "sdc/util/bytes.h"
+
+namespace sdc::http::portal {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string csrf_token(std::string_view session_token) {
+  std::string input = "sdc portal csrf v1:";
+  input += session_token;
+  const auto digest = crypto::sha256(as_bytes(input));
+  return hex_encode(ByteView(digest.data(), 16));
+}
+
+std::string Texts::operator()(std::string_view key, const i18n::Args& args) const {
+  auto t = catalogues_.format(language_, key, args);
+  return t ? *t : std::string(key);
+}
+
+std::string Texts::html(std::string_view key, const i18n::Args& args) const {
+  return escape((*this)(key, args));
+}
+
+std::string Texts::when(UnixTime t, std::string_view zone, i18n::DateStyle style) const {
+  auto s = i18n::format_datetime(language_, t, zone, style);
+  return s ? *s : format_time(t);
+}
+
+std::string Texts::date(std::string_view iso_date) const {
+  auto days = parse_iso_date(iso_date);
+  if (!days) return std::string(iso_date);
+  return when(*days * 86400 + 12 * 3600, "UTC", i18n::DateStyle::date);
+}
+
+std::optional<Visit> visit(Api& api, const Call& call) {
+  const std::string token = cookie(call.req, kSessionCookie);
+  if (!token.empty()) {
+    auto user = api.accounts.authenticate(token);
+    if (user && *user) {
+      if (auto holder = registry::own_holder_id(**user))
+        return Visit{**user, *holder, token, csrf_token(token),
+                     Texts(api.catalogues, page_language(call.req))};
+    }
+  }
+  redirect(api, call.res, token.empty() ? "/portal/login" : "/portal/login?expired=1");
+  return std::nullopt;
+}
+
+RouteHandler signed_in(Api& api, PageHandler page) {
+  return [&api, page = std::move(page)](const Call& c) {
+    if (auto v = visit(api, c)) page(api, c, *v);
+  };
+}
+
+std::optional<Form> posted_form(Api& api, const Call& call, const Visit& v) {
+  auto form = parse_form_body(call.req);
+  if (!form) {
+    send_page(api, call.res, 400, v.texts,
+              Page{v.texts("problem.bad_input"), "", "", "", v.texts("problem.bad_input")}, &v);
+    return std::nullopt;
+  }
+  const std::string sent = field(*form, "csrf");
+  if (!same_origin(call.req) || sent.size() != v.csrf.size() ||
+      !constant_time_equal(as_bytes(sent), as_bytes(v.csrf))) {
+    send_page(
+        api, call.res, 403, v.texts,
+        Page{v.texts("problem.session_expired"), "", "", "", v.texts("problem.session_expired")},
+        &v);
+    return std::nullopt;
+  }
+  return form;
+}
+
+void security_headers(Api& api, httplib::Response& res) {
+  res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Cache-Control", "no-store");
+  if (api.https) res.set_header("Strict-Transport-Security", "max-age=31536000");
+}
+
+std::string cookie_header(Api& api, std::string_view name, std::string_view value,
+                          long long max_age) {
+  std::string c(name);
+  c += '=';
+  c += value;
+  c += "; Path=/portal; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (api.https) c += "; Secure";
+  return c;
+}
+
+void redirect(Api& api, httplib::Response& res, const std::string& location) {
+  security_headers(api, res);
+  res.status = 303;
+  res.set_header("Location", location);
+  res.set_content("", "text/plain");
+}
+
+namespace {
+
+struct NavItem {
+  const char* id;
+  const char* href;
+  const char* key;
+};
+constexpr NavItem kNav[] = {
+    {"home", "/portal/", "portal.nav.home"},
+    {"appointments", "/portal/appointments", "portal.nav.appointments"},
+    {"hearings", "/portal/hearings", "portal.nav.hearings"},
+    {"check-ins", "/portal/check-ins", "portal.nav.checkins"},
+    {"access", "/portal/access", "portal.nav.access_log"},
+    {"language", "/portal/language", "portal.nav.language"},
+};
+
+}  // namespace
+
+void send_page(Api& api, httplib::Response& res, int status, const Texts& t, const Page& page,
+               const Visit* v) {
+  std::string h;
+  h.reserve(4096 + page.body.size());
+  h += "<!DOCTYPE html>\n<html lang=\"" + escape(t.language()) + "\">\n<head>\n";
+  h += "<meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>" + escape(page.title) + " · " + t.html("portal.name") + "</title>\n";
+  h += "<link rel=\"stylesheet\" href=\"/portal/static/portal.css\">\n</head>\n<body>\n";
+  h += "<a class=\"skip\" href=\"#main\">" + t.html("portal.skip_to_content") + "</a>\n";
+  h += "<header><p class=\"brand\">" + t.html("portal.name") + "</p>";
+  if (v) {
+    h += "<nav aria-label=\"" + t.html("portal.nav.label") + "\"><ul>";
+    for (const NavItem& n : kNav) {
+      h += "<li><a href=\"";
+      h += n.href;
+      h += '"';
+      if (page.current == n.id) h += " aria-current=\"page\"";
+      h += ">" + t.html(n.key) + "</a></li>";
+    }
+    h += "</ul></nav>";
+    h += "<form class=\"logout\" method=\"post\" action=\"/portal/logout\">";
+    h += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v->csrf) + "\">";
+    h += "<button type=\"submit\">" + t.html("portal.nav.logout") + "</button></form>";
+  } else {
+    h += "<p class=\"languages\"><a href=\"/portal/language\">" + t.html("portal.nav.language") +
+         "</a></p>";
+  }
+  h += "</header>\n<main id=\"main\">\n<h1>" + escape(page.title) + "</h1>\n";
+  if (!page.notice.empty())
+    h += "<p class=\"notice\" role=\"status\">" + escape(page.notice) + "</p>\n";
+  if (!page.error.empty())
+    h += "<p class=\"error\" role=\"alert\">" + escape(page.error) + "</p>\n";
+  h += page.body;
+  h += "\n</main>\n</body>\n</html>\n";
+  security_headers(api, res);
+  res.status = status;
+  res.set_content(h, "text/html; charset=utf-8");
+}
+
+}  // namespace sdc::http::portal
