@@ -63,13 +63,6 @@ constexpr DemoHolder kHolders[] = {
 
 Result<std::vector<DemoLogin>> seed_demo(Server& server) {
   std::vector<DemoLogin> logins;
-  registry::User officer;
-  for (const auto& u : kUsers) {
-    auto made = server.add_user(u.name, u.password, u.role);
-    if (!made) return std::unexpected(made.error());
-    if (u.role == Role::enrollment_officer) officer = *made;
-    logins.push_back({u.name, u.password, u.role});
-  }
   std::vector<registry::OfficeRow> offices;
   for (const auto& o : kOffices) {
     registry::OfficeInput in{o.name, o.address, o.time_zone, o.phone};
@@ -79,6 +72,18 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
     auto r = server.add_office(in);
     if (!r) return std::unexpected(r.error());
     offices.push_back(*r);
+  }
+  // Officers, the screener and the kiosk work at the first office;
+  // the auditor and the administrator at none.
+  registry::User officer;
+  registry::User field;
+  for (const auto& u : kUsers) {
+    const bool at_office = u.role != Role::auditor && u.role != Role::administrator;
+    auto made = server.add_user(u.name, u.password, u.role, at_office ? offices.front().id : "");
+    if (!made) return std::unexpected(made.error());
+    if (u.role == Role::enrollment_officer) officer = *made;
+    if (u.role == Role::field_officer) field = *made;
+    logins.push_back({u.name, u.password, u.role});
   }
   const Portrait portrait = specimen_portrait();
   const UnixTime now = server.clock().now();
@@ -108,6 +113,13 @@ Result<std::vector<DemoLogin>> seed_demo(Server& server) {
       auto pin = server.holder_logins().issue_pin(officer, h->id);
       if (!pin) return std::unexpected(pin.error());
       holder_login = DemoLogin{c->card.document_number, pin->pin, Role::holder};
+      // Their trail shows officers of an office: a field officer checked
+      // the card, an enrollment officer read the record.
+      if (auto v = server.registry().record_verification(field, c->card.document_number, "valid");
+          !v)
+        return std::unexpected(v.error());
+      if (auto g = server.registry().get_holder(officer, h->id); !g)
+        return std::unexpected(g.error());
     }
   }
   // The court calendar: a hearing for each holder in three weeks, the

@@ -362,8 +362,8 @@ bool Server::running() const {
 }
 
 Result<registry::User> Server::add_user(const std::string& username, const std::string& password,
-                                        registry::Role role) {
-  return impl_->accounts->create(username, password, role);
+                                        registry::Role role, const std::string& office_id) {
+  return impl_->accounts->create(username, password, role, nullptr, office_id);
 }
 
 Result<registry::OfficeRow> Server::add_office(const std::string& name, const std::string& address,

@@ -48,6 +48,7 @@ json account_json(const registry::AccountRow& a) {
           {"username", a.username},
           {"role", registry::to_string(a.role)},
           {"disabled", a.disabled},
+          {"office_id", a.office_id},
           {"created_at", format_time(a.created_at)},
           {"updated_at", format_time(a.updated_at)}};
 }

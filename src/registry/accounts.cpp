@@ -81,11 +81,11 @@ Result<void> Accounts::prepare() {
 }
 
 Result<User> Accounts::create(const std::string& username, const std::string& password, Role role,
-                              const User* by) {
-  if (!by) return create_account(username, password, role, nullptr);
+                              const User* by, const std::string& office_id) {
+  if (!by) return create_account(username, password, role, nullptr, office_id);
   const std::string detail = std::string("role ") + to_string(role);
   if (auto ok = authorize(*by, AdminAction::create_user); !ok) return std::unexpected(ok.error());
-  auto made = create_account(username, password, role, by);
+  auto made = create_account(username, password, role, by, office_id);
   if (!made)
     return std::unexpected(audit_admin_failure(store_, *by, AdminAction::create_user, made.error(),
                                                detail, clock_.now()));
@@ -93,7 +93,7 @@ Result<User> Accounts::create(const std::string& username, const std::string& pa
 }
 
 Result<User> Accounts::create_account(const std::string& username, const std::string& password,
-                                      Role role, const User* by) {
+                                      Role role, const User* by, const std::string& office_id) {
   if (!valid_username(username))
     return fail(Errc::invalid_argument, "username: 1 to 64 letters, digits, '.', '-' or '_'");
   if (role == Role::holder)
@@ -113,9 +113,14 @@ Result<User> Accounts::create_account(const std::string& username, const std::st
   auto hash = hash_password(password);
   if (!hash) return std::unexpected(hash.error());
   UnixTime now = clock_.now();
-  User user{"u-" + random_hex(8), username, role};
-  AccountRow row{username, user.id, role, *hash, false, now, now};
+  User user{"u-" + random_hex(8), username, role, office_id};
+  AccountRow row{username, user.id, role, *hash, false, now, now, office_id};
   auto w = store_.in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (!office_id.empty()) {
+      auto office = tx.get_office(office_id);
+      if (!office) return std::unexpected(office.error());
+      if (!*office) return fail(Errc::not_found, "office_id: no such office");
+    }
     if (auto r = tx.upsert_user(user); !r) return std::unexpected(r.error());
     if (auto r = tx.insert_account(row); !r) return std::unexpected(r.error());
     if (by)
@@ -211,12 +216,13 @@ Result<std::optional<User>> Accounts::authenticate(std::string_view token) {
     User user;
     SessionRow session;
   };
-  auto found = store_.in_read_transaction<std::optional<Found>>(
-      [&](Tx& tx) -> Result<std::optional<Found>> {
+  auto found =
+      store_.in_read_transaction<std::optional<Found>>([&](Tx& tx) -> Result<std::optional<Found>> {
         auto a = tx.find_active_session(hash, now);
         if (!a) return std::unexpected(a.error());
         if (*a)
-          return Found{User{(*a)->account.user_id, (*a)->account.username, (*a)->account.role},
+          return Found{User{(*a)->account.user_id, (*a)->account.username, (*a)->account.role,
+                            (*a)->account.office_id},
                        (*a)->session};
         auto h = tx.find_active_holder_session(hash, now);
         if (!h) return std::unexpected(h.error());

@@ -135,8 +135,12 @@ Result<CheckInAnswer> CheckIns::check_in_with_card(const User& by, const std::st
     if (auto a = batcher_.record(std::move(events)); !a) return std::unexpected(a.error());
     return fail(stated ? Errc::conflict : Errc::invalid_argument, name);
   }
-  return record(by, action, by.role == Role::kiosk ? CheckInMethod::kiosk : CheckInMethod::officer,
-                holder, office_id, document);
+  // A kiosk stands in its account's office: the check-in records it unless
+  // the request names one.
+  const bool kiosk = by.role == Role::kiosk;
+  const std::string& office = kiosk && office_id.empty() ? by.office_id : office_id;
+  return record(by, action, kiosk ? CheckInMethod::kiosk : CheckInMethod::officer, holder, office,
+                document);
 }
 
 Result<CheckInAnswer> CheckIns::check_in_online(const User& holder) {

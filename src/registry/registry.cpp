@@ -1,6 +1,7 @@
 #include "sdc/registry/registry.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <shared_mutex>
@@ -753,6 +754,67 @@ Result<PublishedStatusList> Registry::publish_status_list() {
   return o_.store->in_transaction<PublishedStatusList>([&](Tx& tx) { return ops.republish(tx); });
 }
 
+std::string_view access_purpose(Action action) {
+  switch (action) {
+    case Action::verify_card:
+    case Action::read_card_validity:
+      return "verification";
+    case Action::read_holder_name:
+    case Action::read_holder_identity:
+    case Action::read_a_number:
+    case Action::find_by_a_number:
+    case Action::find_by_name:
+    case Action::read_own_record:
+      return "record_read";
+    case Action::enroll_holder:
+    case Action::correct_holder:
+      return "enrollment";
+    case Action::issue_card:
+    case Action::reissue_card:
+    case Action::revoke_card:
+    case Action::suspend_card:
+    case Action::lift_suspension:
+      return "card";
+    case Action::set_case_status:
+    case Action::read_case_status:
+      return "case_status";
+    case Action::set_reporting:
+    case Action::read_schedule:
+    case Action::book_appointment:
+      return "appointments";
+    case Action::import_hearings:
+    case Action::read_hearings:
+    case Action::read_next_hearing:
+      return "hearings";
+    case Action::check_in_card:
+    case Action::check_in_holder:
+    case Action::check_in_own:
+    case Action::read_compliance:
+      return "check_in";
+    case Action::issue_pin:
+    case Action::change_own_pin:
+      return "sign_in";
+    case Action::read_audit:
+    case Action::read_users:
+    case Action::manage_users:
+      return "administration";
+  }
+  return "other";
+}
+
+std::string_view access_purpose(std::string_view action) {
+  for (int i = 0;; ++i) {
+    const auto a = static_cast<Action>(i);
+    const std::string_view name = to_string(a);
+    if (name == "unknown") break;
+    if (name == action) return access_purpose(a);
+  }
+  // Audit actions outside Action (holder_logins.cpp, reminders.cpp).
+  if (action == "holder_login" || action == "reset_pin") return "sign_in";
+  if (action == "send_reminder") return "appointments";
+  return "other";
+}
+
 Result<OwnRecord> Registry::own_record(const User& holder) {
   RegistryOps ops{o_, batcher_.get()};
   const auto holder_id = own_holder_id(holder);
@@ -797,12 +859,39 @@ Result<OwnRecord> Registry::own_record(const User& holder) {
         f.limit = kOwnAccesses;
         auto trail = tx.query_audit(f);
         if (!trail) return std::unexpected(trail.error());
+        // The actor's office name, looked up once per actor: accounts are
+        // read only if an actor is not a holder, offices once each.
+        std::optional<std::map<std::string, std::string>> office_of_user;  // user id -> office id
+        std::map<std::string, std::string> office_name;                    // office id -> name
+        auto office_for = [&](const std::string& actor) -> Result<std::string> {
+          if (actor.empty() || actor.starts_with("holder-")) return std::string{};
+          if (!office_of_user) {
+            auto accounts = tx.list_accounts();
+            if (!accounts) return std::unexpected(accounts.error());
+            office_of_user.emplace();
+            for (const AccountRow& a : *accounts) (*office_of_user)[a.user_id] = a.office_id;
+          }
+          auto it = office_of_user->find(actor);
+          if (it == office_of_user->end() || it->second.empty()) return std::string{};
+          auto name = office_name.find(it->second);
+          if (name == office_name.end()) {
+            auto office = tx.get_office(it->second);
+            if (!office) return std::unexpected(office.error());
+            name = office_name.emplace(it->second, *office ? (*office)->name : std::string{}).first;
+          }
+          return name->second;
+        };
         for (AuditEvent& e : *trail) {
-          e.actor.clear();
-          e.detail.clear();
-          e.prev_hash.clear();
-          e.hash.clear();
-          out.accesses.push_back(std::move(e));
+          auto office = office_for(e.actor);
+          if (!office) return std::unexpected(office.error());
+          RecordAccess a;
+          a.at = e.at;
+          a.role = std::move(e.role);
+          a.office = std::move(*office);
+          a.purpose = std::string(access_purpose(e.action));
+          a.action = std::move(e.action);
+          a.outcome = std::move(e.outcome);
+          out.accesses.push_back(std::move(a));
         }
         return out;
       });

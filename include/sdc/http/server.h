@@ -100,7 +100,7 @@ class Server {
 
   // Adds a service account (username unique; password of 12+ characters).
   Result<registry::User> add_user(const std::string& username, const std::string& password,
-                                  registry::Role role);
+                                  registry::Role role, const std::string& office_id = {});
   // Adds an office (name unique; time_zone an IANA name, e.g.
   // "America/Chicago"). Errc::invalid_argument names the bad field.
   Result<registry::OfficeRow> add_office(const std::string& name, const std::string& address,

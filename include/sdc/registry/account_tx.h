@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "sdc/registry/types.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/error.h"
-#include "sdc/registry/types.h"
 
 namespace sdc::registry {
 
@@ -28,6 +28,9 @@ struct AccountRow {
   bool disabled = false;
   UnixTime created_at = 0;
   UnixTime updated_at = 0;
+  // The office (offices.id) the account works at, schema version 9; empty
+  // when it has none (administrators, auditors may have none).
+  std::string office_id = {};
 
   bool operator==(const AccountRow&) const = default;
 };

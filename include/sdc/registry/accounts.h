@@ -54,8 +54,10 @@ class Accounts {
   // (Errc::invalid_argument): holders sign in with a card and a PIN. With `by` (a call through
   // the API): Errc::forbidden unless `by` may manage users, and the call is
   // audited whatever its outcome (a change in its own transaction).
+  // `office_id`, when not empty, must name an office (Errc::not_found
+  // "office_id: ...", nothing written); it is optional for every role.
   Result<User> create(const std::string& username, const std::string& password, Role role,
-                      const User* by = nullptr);
+                      const User* by = nullptr, const std::string& office_id = {});
 
   enum class LoginOutcome { ok, refused, locked };
   struct Login {
@@ -119,7 +121,7 @@ class Accounts {
 
  private:
   Result<User> create_account(const std::string& username, const std::string& password, Role role,
-                              const User* by);
+                              const User* by, const std::string& office_id);
   Result<AccountRow> change_disabled(const std::string& username, bool disabled, const User& by);
   std::string random_hex(std::size_t bytes);
   // "user <id>" for the account's audit records (usernames stay out of them).

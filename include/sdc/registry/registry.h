@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sdc/credential/credential.h"
@@ -85,13 +86,35 @@ CardholderView cardholder_view_for(Role role, Holder holder);
 // (allowed_on_own_record): identity and A-number (contact not shown), the
 // current card without its barcode, the current case status without its
 // reason or who recorded it, and who accessed the record (the audit trail
-// about the holder, newest first: when, role, action, outcome; no actor
-// ids, no details).
+// about the holder, newest first: when, role, the actor's office name,
+// action, purpose, outcome; no actor ids, no details).
+// One access to a holder's record, as the holder sees it (no actor id, no detail).
+struct RecordAccess {
+  UnixTime at = 0;
+  std::string role;    // the actor's role, e.g. "field_officer"
+  std::string office;  // the actor's office NAME; empty when the actor has none
+  std::string action;  // the audit action, e.g. "verify_card"
+  std::string
+      purpose;  // a stable key for what the access was for, e.g. "verification", "record_read",
+                // "case_status", "appointments", "check_in", "sign_in", "administration"
+  std::string outcome;  // "ok", "denied", ...
+
+  bool operator==(const RecordAccess&) const = default;
+};
+
+// What an access was for, as a stable key a holder's portal can translate:
+// "verification", "record_read", "enrollment", "card", "case_status",
+// "appointments", "hearings", "check_in", "sign_in", "administration".
+// Every Action has one; an audit action string that names no Action is
+// "other".
+std::string_view access_purpose(Action action);
+std::string_view access_purpose(std::string_view action);
+
 struct OwnRecord {
   HolderView holder;
   std::optional<CardRecord> card;  // the highest card version; nullopt before any card
   CaseStatusEntry case_status;     // CaseStatus::unknown, seq 0, when none was recorded
-  std::vector<AuditEvent> accesses;
+  std::vector<RecordAccess> accesses;
 };
 
 struct IssuedCardRecord {

@@ -85,6 +85,9 @@ struct User {
   std::string id;
   std::string display_name;
   Role role = Role::kiosk;
+  // The office (offices.id) of the signed-in service account; empty for
+  // holders and accounts without one.
+  std::string office_id = {};
 
   bool operator==(const User&) const = default;
 };

@@ -27,7 +27,9 @@ json own_json(const registry::OwnRecord& own) {
   for (const auto& e : own.accesses)
     accesses.push_back({{"at", format_time(e.at)},
                         {"role", e.role},
+                        {"office", e.office},
                         {"action", e.action},
+                        {"purpose", e.purpose},
                         {"outcome", e.outcome}});
   j["accesses"] = accesses;
   return j;

@@ -24,10 +24,24 @@ void create(Api& api, const Call& c, const User& u) {
   if (!role_text) return;
   auto role = registry::parse_role(*role_text);
   if (!role) return problem(c.res, 400, "role: unknown role", {{"role", "unknown role"}});
-  auto made = api.accounts.create(*name, *pw, *role, &u);
-  if (!made) return error_response(c.res, made.error());
+  std::string office_id;
+  if (auto o = j->find("office_id"); o != j->end()) {
+    if (!o->is_string())
+      return problem(c.res, 400, "office_id: expected a string",
+                     {{"office_id", "expected a string"}});
+    office_id = o->get<std::string>();
+  }
+  auto made = api.accounts.create(*name, *pw, *role, &u, office_id);
+  if (!made) {
+    if (made.error().code == Errc::not_found)
+      return problem(c.res, 400, "office_id: no such office", {{"office_id", "no such office"}});
+    return error_response(c.res, made.error());
+  }
   send_json(c.res, 201,
-            {{"id", made->id}, {"username", *name}, {"role", registry::to_string(made->role)}});
+            {{"id", made->id},
+             {"username", *name},
+             {"role", registry::to_string(made->role)},
+             {"office_id", made->office_id}});
 }
 
 void set_disabled(Api& api, const Call& c, const User& u) {

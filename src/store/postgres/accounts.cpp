@@ -5,13 +5,13 @@
 namespace sdc::registry::pg {
 namespace {
 
-// Reads an account from columns `at`..`at + 6` (kAccountColumns order).
+// Reads an account from columns `at`..`at + 7` (kAccountColumns order).
 AccountRow account_from(const Rows& r, int i, int at, std::optional<Error>& bad) {
   auto role = parse_role(r.text(i, at + 2));
   if (!role) bad = role.error();
   return AccountRow{r.text(i, at),     r.text(i, at + 1),     role.value_or(Role::kiosk),
                     r.text(i, at + 3), r.i64(i, at + 4) != 0, r.i64(i, at + 5),
-                    r.i64(i, at + 6)};
+                    r.i64(i, at + 6),  r.text(i, at + 7)};
 }
 
 SessionRow session_from(const Rows& r, int i) {
@@ -45,7 +45,7 @@ Result<std::optional<User>> PostgresTx::get_user(const std::string& id) {
 
 Result<void> PostgresTx::insert_account(const AccountRow& r) {
   auto rows = exec(std::string("INSERT INTO accounts (") + kAccountColumns +
-                       ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                       ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
                    Params()
                        .text(r.username)
                        .text(r.user_id)
@@ -53,7 +53,8 @@ Result<void> PostgresTx::insert_account(const AccountRow& r) {
                        .text(r.password_hash)
                        .i64(r.disabled ? 1 : 0)
                        .i64(r.created_at)
-                       .i64(r.updated_at));
+                       .i64(r.updated_at)
+                       .text(r.office_id));
   if (!rows) return std::unexpected(rows.error());
   if (rows->affected() != 1) return fail(Errc::conflict, "username: already taken");
   return {};
@@ -103,7 +104,8 @@ Result<std::optional<ActiveSession>> PostgresTx::find_active_session(ByteView to
   std::optional<Error> bad;
   auto r = one<ActiveSession>(
       "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at,"
-      " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at"
+      " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at,"
+      " a.office_id"
       " FROM sessions s JOIN accounts a ON a.user_id = s.user_id"
       " WHERE s.token_hash = $1 AND s.revoked_at = 0 AND s.expires_at > $2 AND a.disabled = 0",
       Params().bytes(token_hash).i64(now), [&](const Rows& rows, int i) {

@@ -243,6 +243,11 @@ const char* const kV8[] = {
     "CREATE INDEX check_ins_holder ON check_ins (holder_id, at)",
 };
 
+// Version 9: a service account's office (offices.id), empty when it has none.
+const char* const kV9[] = {
+    "ALTER TABLE accounts ADD COLUMN office_id TEXT NOT NULL DEFAULT ''",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -291,6 +296,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(6, kV6, dialect));
   out.push_back(for_dialect(7, kV7, dialect));
   out.push_back(for_dialect(8, kV8, dialect));
+  out.push_back(for_dialect(9, kV9, dialect));
   return out;
 }
 

@@ -39,7 +39,7 @@ inline constexpr const char* kAuditColumns =
 
 // Accounts, sessions, login throttling and offices (version 2).
 inline constexpr const char* kAccountColumns =
-    "username, user_id, role, password_hash, disabled, created_at, updated_at";
+    "username, user_id, role, password_hash, disabled, created_at, updated_at, office_id";
 inline constexpr const char* kSessionColumns =
     "token_hash, user_id, created_at, expires_at, revoked_at";
 inline constexpr const char* kThrottleColumns = "username, failures, last_failure_at, locked_until";

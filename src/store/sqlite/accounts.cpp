@@ -5,13 +5,13 @@
 namespace sdc::registry::sqlite {
 namespace {
 
-// Reads an account from columns `at`..`at + 6` (kAccountColumns order).
+// Reads an account from columns `at`..`at + 7` (kAccountColumns order).
 AccountRow account_from(const Stmt& s, int at, std::optional<Error>& bad) {
   auto role = parse_role(s.text(at + 2));
   if (!role) bad = role.error();
   return AccountRow{s.text(at),     s.text(at + 1),     role.value_or(Role::kiosk),
                     s.text(at + 3), s.i64(at + 4) != 0, s.i64(at + 5),
-                    s.i64(at + 6)};
+                    s.i64(at + 6),  s.text(at + 7)};
 }
 
 SessionRow session_from(const Stmt& s) {
@@ -48,10 +48,11 @@ Result<std::optional<User>> SqliteTx::get_user(const std::string& id) {
 
 Result<void> SqliteTx::insert_account(const AccountRow& r) {
   auto s = prepare(std::string("INSERT INTO accounts (") + kAccountColumns +
-                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING");
+                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING");
   if (!s) return std::unexpected(s.error());
   s->bind(1, r.username).bind(2, r.user_id).bind(3, to_string(r.role)).bind(4, r.password_hash);
   s->bind(5, std::int64_t{r.disabled ? 1 : 0}).bind(6, r.created_at).bind(7, r.updated_at);
+  s->bind(8, r.office_id);
   if (auto d = done(*s, "insert account"); !d) return d;
   if (sqlite3_changes(db_) != 1) return fail(Errc::conflict, "username: already taken");
   return {};
@@ -100,7 +101,8 @@ Result<std::optional<ActiveSession>> SqliteTx::find_active_session(ByteView toke
   std::optional<Error> bad;
   auto r = one<ActiveSession>(
       "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, s.revoked_at,"
-      " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at"
+      " a.username, a.user_id, a.role, a.password_hash, a.disabled, a.created_at, a.updated_at,"
+      " a.office_id"
       " FROM sessions s JOIN accounts a ON a.user_id = s.user_id"
       " WHERE s.token_hash = ?1 AND s.revoked_at = 0 AND s.expires_at > ?2 AND a.disabled = 0",
       [&](Stmt& s) { s.bind(1, token_hash).bind(2, now); },

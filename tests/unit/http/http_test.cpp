@@ -659,6 +659,55 @@ TEST_F(HttpTest, UsersAreListedWithoutPasswordHashes) {
   EXPECT_EQ(res->body.find("password"), std::string::npos);
 }
 
+TEST_F(HttpTest, AUserNamesAnExistingOfficeOrNothingIsWritten) {
+  auto bad = post(Role::administrator, "/v1/users",
+                  {{"username", "kiosk-nowhere"},
+                   {"password", "a-long-password"},
+                   {"role", "kiosk"},
+                   {"office_id", "no-such-office"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_EQ(json::parse(bad->body)["errors"][0]["field"], "office_id") << bad->body;
+  auto wrong_type = post(Role::administrator, "/v1/users",
+                         {{"username", "kiosk-nowhere"},
+                          {"password", "a-long-password"},
+                          {"role", "kiosk"},
+                          {"office_id", 7}});
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 400) << wrong_type->body;
+  auto list = get(Role::administrator, "/v1/users");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->body.find("kiosk-nowhere"), std::string::npos);  // nothing written
+
+  auto office = post(Role::administrator, "/v1/offices",
+                     {{"name", "Specimen Kiosk Office"},
+                      {"address", "1 Main St"},
+                      {"time_zone", "America/New_York"},
+                      {"phone", "+1 555 0100"}});
+  ASSERT_TRUE(office);
+  ASSERT_EQ(office->status, 201) << office->body;
+  const std::string id = json::parse(office->body)["id"].get<std::string>();
+  auto made = post(Role::administrator, "/v1/users",
+                   {{"username", "kiosk-east"},
+                    {"password", "a-long-password"},
+                    {"role", "kiosk"},
+                    {"office_id", id}});
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 201) << made->body;
+  EXPECT_EQ(json::parse(made->body)["office_id"], id);
+  list = get(Role::administrator, "/v1/users");
+  ASSERT_TRUE(list);
+  bool found = false;
+  for (const auto& u : json::parse(list->body)["users"]) {
+    EXPECT_TRUE(u.contains("office_id"));
+    if (u["username"] == "kiosk-east") {
+      found = true;
+      EXPECT_EQ(u["office_id"], id);
+    }
+  }
+  EXPECT_TRUE(found) << list->body;
+}
+
 TEST_F(HttpTest, CreatingAUserChecksFieldsAndRefusesATakenName) {
   auto taken = post(Role::administrator, "/v1/users",
                     {{"username", "admin"}, {"password", "a-long-password"}, {"role", "kiosk"}});
@@ -1319,6 +1368,11 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
   EXPECT_FALSE(j["card"].contains("barcode"));
   EXPECT_TRUE(j["accesses"].is_array());
   EXPECT_FALSE(j["accesses"].empty());
+  for (const auto& a : j["accesses"]) {
+    EXPECT_TRUE(a["office"].is_string()) << a.dump();
+    EXPECT_FALSE(a["purpose"].get<std::string>().empty()) << a.dump();
+    EXPECT_FALSE(a.contains("actor"));
+  }
 
   auto ics = client().Get("/v1/me/calendar.ics", mine);
   ASSERT_TRUE(ics);

@@ -269,6 +269,33 @@ TEST_P(CheckInsTest, AKioskChecksInAValidCardAndRefusesRevokedSuspendedAndForged
   EXPECT_EQ(by_officer->check_in.office_id, "");
 }
 
+TEST_P(CheckInsTest, AKioskThatNamesNoOfficeRecordsItsAccountsOffice) {
+  const std::string h = holder_booked_at("A201-555-021", kSlot);
+  auto issued = registry_->issue_card(officer_, h);
+  ASSERT_TRUE(issued) << issued.error().message;
+  const std::string doc = issued->card.document_number;
+  auto la = offices_->create(
+      registry::OfficeInput{"Los Angeles", "300 N Los Angeles St", "America/Los_Angeles", "",
+                            weekdays(9 * 60, 12 * 60), 30, 4},
+      &admin_);
+  ASSERT_TRUE(la) << la.error().message;
+  registry::User kiosk = kiosk_;
+  kiosk.office_id = ny_.id;  // as Accounts::authenticate fills it from the account
+  set_clock(kSlot - 60);
+  auto own = check_ins_->check_in_with_card(kiosk, "", card(VerifyResult::valid, doc));
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_EQ(own->check_in.office_id, ny_.id);
+  EXPECT_EQ(own->check_in.outcome, CheckInOutcome::on_time);
+  // An office the request names wins.
+  auto named = check_ins_->check_in_with_card(kiosk, la->id, card(VerifyResult::valid, doc));
+  ASSERT_TRUE(named) << named.error().message;
+  EXPECT_EQ(named->check_in.office_id, la->id);
+  // A kiosk without an office and none named: none recorded.
+  auto none = check_ins_->check_in_with_card(kiosk_, "", card(VerifyResult::valid, doc));
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_EQ(none->check_in.office_id, "");
+}
+
 TEST_P(CheckInsTest, HoldersCheckInOnlineAndRolesAreRefusedAndAudited) {
   const std::string h = holder_booked_at("A201-555-030", kSlot);
   registry::User holder{registry::holder_user_id(h), "holder", registry::Role::holder};

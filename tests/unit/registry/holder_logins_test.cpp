@@ -121,6 +121,70 @@ TEST_P(HolderLoginsTest, OnlyEnrollmentOfficersIssuePinsAndEveryRefusalIsAudited
   expect_pin_nowhere(second->pin);
 }
 
+TEST_P(HolderLoginsTest, AHolderSeesTheRoleOfficeAndPurposeOfEachAccess) {
+  OfficeRow office{"o-east", "Specimen Field Office East", "", "America/New_York", "", 100, 100};
+  ASSERT_TRUE(store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    if (auto r = tx.insert_office(office); !r) return std::unexpected(r.error());
+    return true;
+  }));
+  auto field = accounts_->create("field-east", "correct horse battery", Role::field_officer,
+                                 nullptr, "o-east");
+  ASSERT_TRUE(field) << field.error().message;
+  EXPECT_EQ(field->office_id, "o-east");
+  auto [mine, doc] = holder_with_card("A201-555-010");
+  ASSERT_TRUE(registry_->record_verification(*field, doc, "valid"));
+  const std::string pin = issue_pin(mine);
+  auto r = logins_->login(doc, pin);
+  ASSERT_TRUE(r && r->outcome == HolderLogins::LoginOutcome::ok);
+  const User holder = **accounts_->authenticate(r->token);
+  EXPECT_TRUE(holder.office_id.empty());
+  auto own = registry_->own_record(holder);
+  ASSERT_TRUE(own) << own.error().message;
+  ASSERT_GE(own->accesses.size(), 4u);
+  // Newest first: the sign-in, the PIN letter, the verification, ...
+  for (std::size_t i = 1; i < own->accesses.size(); ++i)
+    EXPECT_GE(own->accesses[i - 1].at, own->accesses[i].at);
+  const RecordAccess* verified = nullptr;
+  for (const RecordAccess& a : own->accesses) {
+    if (a.action == "verify_card") verified = &a;
+    if (a.action == "holder_login") {
+      EXPECT_EQ(a.role, "holder");
+      EXPECT_EQ(a.office, "");
+      EXPECT_EQ(a.purpose, "sign_in");
+    }
+    if (a.action == "enroll_holder") {
+      EXPECT_EQ(a.role, "enrollment_officer");
+      EXPECT_EQ(a.office, "");  // the fixture's officer has no account
+      EXPECT_EQ(a.purpose, "enrollment");
+    }
+  }
+  ASSERT_NE(verified, nullptr);
+  EXPECT_EQ(verified->role, "field_officer");
+  EXPECT_EQ(verified->office, "Specimen Field Office East");
+  EXPECT_EQ(verified->purpose, "verification");
+  EXPECT_EQ(verified->outcome, "ok");
+}
+
+TEST(AccessPurpose, EveryActionHasAPurpose) {
+  const std::set<std::string> known{"verification", "record_read",   "enrollment", "card",
+                                    "case_status",  "appointments",  "hearings",   "check_in",
+                                    "sign_in",      "administration"};
+  int n = 0;
+  for (int i = 0; std::string_view(to_string(static_cast<Action>(i))) != "unknown"; ++i, ++n) {
+    const auto a = static_cast<Action>(i);
+    EXPECT_TRUE(known.contains(std::string(access_purpose(a)))) << to_string(a);
+    EXPECT_EQ(access_purpose(std::string_view(to_string(a))), access_purpose(a));
+  }
+  EXPECT_EQ(n, static_cast<int>(Action::read_compliance) + 1);
+  EXPECT_EQ(access_purpose(Action::verify_card), "verification");
+  EXPECT_EQ(access_purpose(Action::read_holder_identity), "record_read");
+  EXPECT_EQ(access_purpose(Action::set_case_status), "case_status");
+  EXPECT_EQ(access_purpose(Action::book_appointment), "appointments");
+  EXPECT_EQ(access_purpose(Action::check_in_card), "check_in");
+  EXPECT_EQ(access_purpose(std::string_view("holder_login")), "sign_in");
+  EXPECT_EQ(access_purpose(std::string_view("no_such_action")), "other");
+}
+
 TEST_P(HolderLoginsTest, ASignedInHolderIsTheirOwnUserAndSeesOnlyTheirOwnRecord) {
   auto [mine, doc] = holder_with_card("A201-555-002");
   auto [other, other_doc] = holder_with_card("A201-555-003");
@@ -159,10 +223,9 @@ TEST_P(HolderLoginsTest, ASignedInHolderIsTheirOwnUserAndSeesOnlyTheirOwnRecord)
   EXPECT_TRUE(own->case_status.recorded_by.empty());
   // Who accessed it: the officer's enrollment, issuance and case status, at least.
   std::set<std::string> actions;
-  for (const AuditEvent& e : own->accesses) {
-    EXPECT_EQ(e.holder_id, mine);
-    EXPECT_TRUE(e.actor.empty());
-    EXPECT_TRUE(e.detail.empty());
+  for (const RecordAccess& e : own->accesses) {
+    EXPECT_FALSE(e.role.empty());
+    EXPECT_FALSE(e.purpose.empty());
     actions.insert(e.action);
   }
   EXPECT_TRUE(actions.contains("enroll_holder"));

@@ -342,6 +342,31 @@ SessionRow session(std::uint8_t tag, const std::string& user_id, UnixTime expire
   return SessionRow{Bytes(32, tag), user_id, 100, expires_at, 0};
 }
 
+TEST_P(StoreContract, AnAccountsOfficeRoundTripsAndComesWithItsSession) {
+  AccountRow kiosk = account("kiosk-1", "u-k", Role::kiosk);
+  kiosk.office_id = "off-1";
+  ASSERT_TRUE(add_account(*store_, kiosk));
+  ASSERT_TRUE(add_account(*store_, account("admin", "u-adm", Role::administrator)));
+  auto r = store_->in_transaction<bool>([&](Tx& tx) -> Result<bool> {
+    EXPECT_EQ((*tx.get_account("kiosk-1"))->office_id, "off-1");
+    EXPECT_EQ((*tx.get_account("admin"))->office_id, "");  // none by default
+    auto all = tx.list_accounts();
+    EXPECT_TRUE(all && all->size() == 2u);
+    if (all && all->size() == 2u) {
+      EXPECT_EQ((*all)[0].office_id, "");
+      EXPECT_EQ((*all)[1], kiosk);
+    }
+    EXPECT_TRUE(tx.insert_session(session(7, "u-k", 1000)));
+    auto live = tx.find_active_session(Bytes(32, 7), 500);
+    EXPECT_TRUE(live && *live);
+    if (live && *live) {
+      EXPECT_EQ((*live)->account.office_id, "off-1");
+    }
+    return true;
+  });
+  ASSERT_TRUE(r) << r.error().message;
+}
+
 TEST_P(StoreContract, AccountsRoundTripAndRefuseATakenUsername) {
   AccountRow a = account("alice", "u-a", Role::enrollment_officer);
   ASSERT_TRUE(add_account(*store_, a));
