@@ -768,6 +768,7 @@ std::string_view access_purpose(Action action) {
       return "record_read";
     case Action::enroll_holder:
     case Action::correct_holder:
+    case Action::change_own_language:
       return "enrollment";
     case Action::issue_card:
     case Action::reissue_card:
