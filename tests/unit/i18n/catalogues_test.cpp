@@ -163,8 +163,8 @@ class I18nShippedText : public ::testing::Test {
     ASSERT_TRUE(loaded) << loaded.error().message;
     catalogues_ = std::make_unique<Catalogues>(std::move(*loaded));
   }
-  std::string locked(std::string_view lang, std::int64_t minutes) {
-    auto text = catalogues_->format(lang, "portal.login.locked", {{"minutes", minutes}});
+  std::string free_times(std::string_view lang, std::int64_t count) {
+    auto text = catalogues_->format(lang, "portal.appointments.free_slots", {{"count", count}});
     return text ? *text : "error: " + text.error().message;
   }
   std::unique_ptr<Catalogues> catalogues_;
@@ -173,24 +173,22 @@ class I18nShippedText : public ::testing::Test {
 // Plural rules are the language's: French (and Portuguese) count 0 as one,
 // English and Spanish do not; Haitian Creole does not inflect.
 TEST_F(I18nShippedText, PluralsFollowEachLanguagesRules) {
-  EXPECT_EQ(locked("en", 0), "Too many wrong attempts. Please try again in 0 minutes.");
-  EXPECT_EQ(locked("en", 1), "Too many wrong attempts. Please try again in 1 minute.");
-  EXPECT_EQ(locked("en", 15), "Too many wrong attempts. Please try again in 15 minutes.");
-  EXPECT_EQ(locked("fr", 0), "Trop de tentatives incorrectes. Veuillez réessayer dans 0 minute.");
-  EXPECT_EQ(locked("fr", 1), "Trop de tentatives incorrectes. Veuillez réessayer dans 1 minute.");
-  EXPECT_EQ(locked("fr", 2), "Trop de tentatives incorrectes. Veuillez réessayer dans 2 minutes.");
-  EXPECT_EQ(locked("es", 0),
-            "Demasiados intentos fallidos. Vuelva a intentarlo dentro de 0 minutos.");
-  EXPECT_EQ(locked("es", 1),
-            "Demasiados intentos fallidos. Vuelva a intentarlo dentro de 1 minuto.");
-  EXPECT_EQ(locked("pt", 0), "Muitas tentativas erradas. Tente de novo daqui a 0 minuto.");
-  EXPECT_EQ(locked("pt", 5), "Muitas tentativas erradas. Tente de novo daqui a 5 minutos.");
-  EXPECT_EQ(locked("ht", 1), "Twòp esè ki pa bon. Tanpri eseye ankò nan 1 minit.");
-  EXPECT_EQ(locked("ht", 5), "Twòp esè ki pa bon. Tanpri eseye ankò nan 5 minit.");
+  EXPECT_EQ(free_times("en", 0), "0 free times");
+  EXPECT_EQ(free_times("en", 1), "1 free time");
+  EXPECT_EQ(free_times("en", 15), "15 free times");
+  EXPECT_EQ(free_times("fr", 0), "0 créneau libre");
+  EXPECT_EQ(free_times("fr", 1), "1 créneau libre");
+  EXPECT_EQ(free_times("fr", 2), "2 créneaux libres");
+  EXPECT_EQ(free_times("es", 0), "0 horarios libres");
+  EXPECT_EQ(free_times("es", 1), "1 horario libre");
+  EXPECT_EQ(free_times("pt", 0), "0 horário livre");
+  EXPECT_EQ(free_times("pt", 5), "5 horários livres");
+  EXPECT_EQ(free_times("ht", 1), "1 lè ki lib");
+  EXPECT_EQ(free_times("ht", 5), "5 lè ki lib");
 }
 
 TEST_F(I18nShippedText, ATextForAPluralIsAnError) {
-  auto text = catalogues_->format("en", "portal.login.locked", {{"minutes", "five"}});
+  auto text = catalogues_->format("en", "portal.appointments.free_slots", {{"count", "five"}});
   ASSERT_FALSE(text);
   EXPECT_EQ(text.error().code, Errc::invalid_argument);
 }

@@ -175,7 +175,7 @@ TEST(AccessPurpose, EveryActionHasAPurpose) {
     EXPECT_TRUE(known.contains(std::string(access_purpose(a)))) << to_string(a);
     EXPECT_EQ(access_purpose(std::string_view(to_string(a))), access_purpose(a));
   }
-  EXPECT_EQ(n, static_cast<int>(Action::read_compliance) + 1);
+  EXPECT_EQ(n, static_cast<int>(Action::change_own_language) + 1);
   EXPECT_EQ(access_purpose(Action::verify_card), "verification");
   EXPECT_EQ(access_purpose(Action::read_holder_identity), "record_read");
   EXPECT_EQ(access_purpose(Action::set_case_status), "case_status");
