@@ -14,6 +14,7 @@ test_packages=(
   clang-14 libclang-rt-14-dev poppler-utils imagemagick zbar-tools python3 python3-cryptography
   python3-cbor2 wrk python3-icalendar jq
   python3-aiosmtpd
+  chromium
 )
 want=("${packages[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_packages[@]}")
@@ -26,4 +27,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# The browser tests' npm packages (tests/browser/package-lock.json), with the
+# machine's Node.js; Debian's nodejs and npm where there is none.
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v npm > /dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  browser="$(dirname "$0")/../tests/browser"
+  if [ ! -d "$browser/node_modules" ] || [ "$browser/package-lock.json" -nt "$browser/node_modules" ]; then
+    (cd "$browser" && npm ci --no-audit --no-fund)
+    touch "$browser/node_modules"
+  fi
 fi

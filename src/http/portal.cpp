@@ -103,7 +103,9 @@ std::optional<Form> posted_form(Api& api, const Call& call, const Visit& v) {
 void security_headers(Api& api, httplib::Response& res) {
   res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
   res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: under no-referrer a browser sends "Origin:
+  // null" with a form, and same_origin() could not tell it from a foreign one.
+  res.set_header("Referrer-Policy", "same-origin");
   res.set_header("X-Frame-Options", "DENY");
   res.set_header("Cache-Control", "no-store");
   if (api.https) res.set_header("Strict-Transport-Security", "max-age=31536000");
