@@ -61,17 +61,21 @@ std::string Texts::date(std::string_view iso_date) const {
   return when(*days * 86400 + 12 * 3600, "UTC", i18n::DateStyle::date);
 }
 
+std::optional<Visit> current_visit(Api& api, const httplib::Request& req) {
+  const std::string token = cookie(req, kSessionCookie);
+  if (token.empty()) return std::nullopt;
+  auto user = api.accounts.authenticate(token);
+  if (!user || !*user) return std::nullopt;
+  auto holder = registry::own_holder_id(**user);
+  if (!holder) return std::nullopt;
+  return Visit{**user, *holder, token, csrf_token(token),
+               Texts(api.catalogues, page_language(req))};
+}
+
 std::optional<Visit> visit(Api& api, const Call& call) {
-  const std::string token = cookie(call.req, kSessionCookie);
-  if (!token.empty()) {
-    auto user = api.accounts.authenticate(token);
-    if (user && *user) {
-      if (auto holder = registry::own_holder_id(**user))
-        return Visit{**user, *holder, token, csrf_token(token),
-                     Texts(api.catalogues, page_language(call.req))};
-    }
-  }
-  redirect(api, call.res, token.empty() ? "/portal/login" : "/portal/login?expired=1");
+  if (auto v = current_visit(api, call.req)) return v;
+  const bool had_session = !cookie(call.req, kSessionCookie).empty();
+  redirect(api, call.res, had_session ? "/portal/login?expired=1" : "/portal/login");
   return std::nullopt;
 }
 
@@ -98,6 +102,11 @@ std::optional<Form> posted_form(Api& api, const Call& call, const Visit& v) {
     return std::nullopt;
   }
   return form;
+}
+
+void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::string& title,
+                  const std::string& current) {
+  send_page(api, res, 500, v.texts, Page{title, "", current, "", v.texts("problem.internal")}, &v);
 }
 
 void security_headers(Api& api, httplib::Response& res) {

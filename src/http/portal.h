@@ -66,6 +66,9 @@ struct Visit {
   Texts texts;
 };
 
+// The request's live holder session, or nullopt; answers nothing.
+std::optional<Visit> current_visit(Api& api, const httplib::Request& req);
+
 // The signed-in holder of the request, or nullopt after answering: a
 // request without a live holder session is sent to the login page (303).
 std::optional<Visit> visit(Api& api, const Call& call);
@@ -92,6 +95,11 @@ struct Page {
 // visit), the logout form, and the security headers.
 void send_page(Api& api, httplib::Response& res, int status, const Texts& texts, const Page& page,
                const Visit* visit);
+
+// A page that could not be read: 500 with the catalogue's "something failed
+// on our side", titled `title`.
+void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::string& title,
+                  const std::string& current);
 
 // A 303 to `location` (a /portal/ path), with the security headers.
 void redirect(Api& api, httplib::Response& res, const std::string& location);

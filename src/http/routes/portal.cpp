@@ -42,12 +42,7 @@ std::string login_body(const Texts& t, const std::string& document_number) {
 
 void login_page(Api& api, const Call& c) {
   const Texts t(api.catalogues, portal::page_language(c.req));
-  const std::string token = portal::cookie(c.req, portal::kSessionCookie);
-  if (!token.empty()) {
-    auto user = api.accounts.authenticate(token);
-    if (user && *user && registry::own_holder_id(**user))
-      return portal::redirect(api, c.res, "/portal/");
-  }
+  if (portal::current_visit(api, c.req)) return portal::redirect(api, c.res, "/portal/");
   Page p{t("portal.login.title"), login_body(t, ""), "", "", ""};
   if (c.req.has_param("expired")) p.error = t("problem.session_expired");
   portal::send_page(api, c.res, 200, t, p, nullptr);
@@ -101,8 +96,7 @@ void home(Api& api, const Call& c) {
   const Texts& t = v->texts;
   auto own = api.registry.own_record(v->user);
   if (!own) {
-    return portal::send_page(
-        api, c.res, 500, t, Page{t("portal.nav.home"), "", "home", "", t("problem.internal")}, &*v);
+    return portal::send_failure(api, c.res, *v, t("portal.nav.home"), "home");
   }
   const auto& rec = own->holder.record;
   const UnixTime now = api.clock.now();
@@ -169,20 +163,8 @@ std::string language_body(const Texts& t, const std::string* csrf) {
   return b;
 }
 
-// Signed in or not: a visitor may choose the language before logging in.
-std::optional<Visit> visit_if_signed_in(Api& api, const Call& c) {
-  const std::string token = portal::cookie(c.req, portal::kSessionCookie);
-  if (token.empty()) return std::nullopt;
-  auto user = api.accounts.authenticate(token);
-  if (!user || !*user) return std::nullopt;
-  auto holder = registry::own_holder_id(**user);
-  if (!holder) return std::nullopt;
-  return Visit{**user, *holder, token, portal::csrf_token(token),
-               Texts(api.catalogues, portal::page_language(c.req))};
-}
-
 void language_page(Api& api, const Call& c) {
-  auto v = visit_if_signed_in(api, c);
+  auto v = portal::current_visit(api, c.req);
   const Texts t = v ? v->texts : Texts(api.catalogues, portal::page_language(c.req));
   Page p{t("portal.language.title"), language_body(t, v ? &v->csrf : nullptr), "language", "", ""};
   if (c.req.has_param("saved"))
@@ -192,7 +174,7 @@ void language_page(Api& api, const Call& c) {
 }
 
 void choose_language(Api& api, const Call& c) {
-  auto v = visit_if_signed_in(api, c);
+  auto v = portal::current_visit(api, c.req);
   std::optional<portal::Form> form;
   if (v) {
     form = portal::posted_form(api, c, *v);
@@ -242,8 +224,7 @@ void add_portal_routes(Router& router, Api& api) {
     c.res.set_header("Content-Disposition", "attachment; filename=\"sdc.ics\"");
     c.res.set_header("Cache-Control", "no-store");
   });
-  router.get("/portal/static/portal.css", [&api](const Call& c) {
-    (void)api;
+  router.get("/portal/static/portal.css", [](const Call& c) {
     c.res.status = 200;
     c.res.set_header("Cache-Control", "public, max-age=3600");
     c.res.set_header("X-Content-Type-Options", "nosniff");

@@ -26,10 +26,7 @@ std::string home_zone(Api& api, const Visit& v) {
 void hearings_page(Api& api, const Call& c, const Visit& v) {
   const Texts& t = v.texts;
   auto all = api.hearings.for_holder(v.holder_id, v.user);
-  if (!all)
-    return portal::send_page(
-        api, c.res, 500, t,
-        Page{t("portal.hearings.title"), "", "hearings", "", t("problem.internal")}, &v);
+  if (!all) return portal::send_failure(api, c.res, v, t("portal.hearings.title"), "hearings");
   std::string b;
   if (all->empty()) b += "<p>" + t.html("portal.hearings.none") + "</p>";
   b += "<ul class=\"cards\">";
@@ -76,10 +73,7 @@ const char* method_key(registry::CheckInMethod m) {
 void check_ins_page(Api& api, const Call& c, const Visit& v) {
   const Texts& t = v.texts;
   auto rows = api.check_ins.history(v.user, v.holder_id);
-  if (!rows)
-    return portal::send_page(
-        api, c.res, 500, t,
-        Page{t("portal.checkins.title"), "", "check-ins", "", t("problem.internal")}, &v);
+  if (!rows) return portal::send_failure(api, c.res, v, t("portal.checkins.title"), "check-ins");
   std::string b;
   if (rows->empty()) {
     b += "<p>" + t.html("portal.checkins.none") + "</p>";
@@ -112,10 +106,7 @@ void check_ins_page(Api& api, const Call& c, const Visit& v) {
 void access_page(Api& api, const Call& c, const Visit& v) {
   const Texts& t = v.texts;
   auto own = api.registry.own_record(v.user);
-  if (!own)
-    return portal::send_page(
-        api, c.res, 500, t, Page{t("portal.access.title"), "", "access", "", t("problem.internal")},
-        &v);
+  if (!own) return portal::send_failure(api, c.res, v, t("portal.access.title"), "access");
   const std::string zone = home_zone(api, v);
   std::string b = "<p>" + t.html("portal.access.intro") + "</p>";
   std::string rows;
