@@ -1,10 +1,11 @@
-// libFuzzer target for what the holder portal reads from a request
+// libFuzzer target for what the web pages read from a request
 // (src/http/portal_input.h): the Cookie header, an HTML form body, the
-// Origin / Sec-Fetch-Site pair and Accept-Language. The input is split at
-// its first two NUL bytes into a header value, a form body and a language
-// header. None may crash, hang or exceed its bounds, and what they answer
-// must hold: a form has at most kMaxFormFields fields and only from a body
-// within kMaxFormBytes, the language is always a supported one.
+// Origin / Sec-Fetch-Site pair, Accept-Language and a multipart form (the
+// verify page's photo). The input is split at its first three NUL bytes
+// into a header value (also the multipart Content-Type), a form body, a
+// language header and a multipart body. None may crash, hang or exceed its bounds, and what they
+// answer must hold: a form has at most kMaxFormFields fields and only from a body within
+// kMaxFormBytes, the language is always a supported one.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return part;
   };
   const std::string header = next(), body = next(), language = next();
+  const std::string multipart_body(in);
 
   httplib::Request req;
   req.headers.emplace("Cookie", header);
@@ -39,6 +41,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto form = parse_form_body(req)) {
     if (body.size() > kMaxFormBytes || form->size() > kMaxFormFields) __builtin_trap();
     (void)field(*form, "csrf");
+  }
+  if (auto parts = parse_multipart(header, multipart_body)) {
+    if (parts->size() > kMaxFormParts) __builtin_trap();
+    std::size_t total = 0;
+    for (const FormPart& p : *parts) {
+      if (p.name.empty()) __builtin_trap();
+      total += p.data.size();
+    }
+    if (total > multipart_body.size()) __builtin_trap();
+    (void)part(*parts, "photo");
   }
   return 0;
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Pictures of every holder portal page at 360x740 (a phone), in English and
-# Spanish, into docs/screenshots/: the browser test run with a folder.
+# Pictures of every web page at 360x740 (a phone) into docs/screenshots/:
+# the holder portal in English and Spanish, the officers' sign-in and verify
+# pages (valid, screener, revoked, forged, offline, list out of date). The
+# browser tests run with a folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 bash scripts/build.sh
 node tests/browser/portal.mjs build/bin/sdcd docs/screenshots
+node tests/browser/verify.mjs build/bin/sdcd docs/screenshots

@@ -28,13 +28,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-# The browser tests' npm packages (tests/browser/package-lock.json), with the
-# machine's Node.js; Debian's nodejs and npm where there is none.
+# The npm packages, with the machine's Node.js; Debian's nodejs and npm where
+# there is none: web/ (bundled into sdcd at build time) always, and the
+# browser tests' (tests/browser/package-lock.json) for --test.
+if ! command -v npm > /dev/null; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+fi
+web="$(dirname "$0")/../web"
+if [ ! -d "$web/node_modules" ] || [ "$web/package-lock.json" -nt "$web/node_modules" ]; then
+  (cd "$web" && npm ci --no-audit --no-fund)
+  touch "$web/node_modules"
+fi
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v npm > /dev/null; then
-    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends nodejs npm
-  fi
   browser="$(dirname "$0")/../tests/browser"
   if [ ! -d "$browser/node_modules" ] || [ "$browser/package-lock.json" -nt "$browser/node_modules" ]; then
     (cd "$browser" && npm ci --no-audit --no-fund)

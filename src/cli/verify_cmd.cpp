@@ -3,15 +3,18 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sdc/barcode/barcode.h"
-#include "sdc/util/file.h"
 #include "sdc/credential/verify.h"
+#include "sdc/i18n/catalogues.h"
+#include "sdc/i18n/language.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 
 namespace {
 
 struct VerifyArgs {
-  std::string root, signers, now, barcode, barcode_file, image, cache, role = "officer";
+  std::string root, signers, now, barcode, barcode_file, image, cache, role = "officer",
+                                                                       language = "en";
   std::vector<std::string> status;
 };
 
@@ -19,7 +22,8 @@ struct VerifyArgs {
 // folder across runs, never replaced by an older one.
 class ListStore {
  public:
-  ListStore(const TrustStore& trust, std::filesystem::path dir) : trust_(trust), dir_(std::move(dir)) {}
+  ListStore(const TrustStore& trust, std::filesystem::path dir)
+      : trust_(trust), dir_(std::move(dir)) {}
 
   // Loads every list kept in the folder (lists that no longer verify are ignored).
   void load_kept() {
@@ -55,11 +59,16 @@ class ListStore {
 };
 
 nlohmann::json verification_json(const Verification& v, const std::string& role,
-                                  const std::vector<std::string>& list_problems) {
+                                 const std::vector<std::string>& list_problems,
+                                 const std::string& explanation) {
   nlohmann::json out = {{"result", to_string(v.result)}, {"detail", v.detail}};
+  out["explanation"] = explanation;
   if (v.claims) {
     nlohmann::json holder = holder_to_json(v.claims->holder);
     if (role == "screener") holder.erase("a_number");  // identity and validity only
+    if (v.claims->holder.thumbnail)
+      holder["thumbnail_url"] =
+          "data:image/jpeg;base64," + base64_encode(*v.claims->holder.thumbnail);
     out["holder"] = std::move(holder);
     out["iss"] = v.claims->iss;
     out["issued_at"] = format_time(v.claims->iat);
@@ -99,9 +108,16 @@ void register_verify(CLI::App& app) {
   g->add_option("--barcode-file", a->barcode_file, "A file holding the barcode text");
   g->add_option("--image", a->image, "A scan or photo of the card's back (PNG or JPEG)");
   g->require_option(1);
-  cmd->add_option("--role", a->role, "Who is looking: officer (all card data) or screener "
-                                     "(identity and validity only)")
+  cmd->add_option("--role", a->role,
+                  "Who is looking: officer (all card data) or screener "
+                  "(identity and validity only)")
       ->check(CLI::IsMember({"officer", "screener"}))
+      ->capture_default_str();
+  cmd->add_option("--language", a->language,
+                  "The language of the explanation: en, es, pt, ht or fr")
+      ->check([](const std::string& l) {
+        return i18n::is_supported(l) ? std::string() : "one of en, es, pt, ht, fr";
+      })
       ->capture_default_str();
   on_run(cmd, [a] {
     auto now = resolve_now(a->now);
@@ -113,7 +129,8 @@ void register_verify(CLI::App& app) {
       auto text = read_text_file(a->barcode_file);
       if (!text) return usage_error(text.error());
       barcode = *text;
-      while (!barcode.empty() && (barcode.back() == '\n' || barcode.back() == '\r' || barcode.back() == ' '))
+      while (!barcode.empty() &&
+             (barcode.back() == '\n' || barcode.back() == '\r' || barcode.back() == ' '))
         barcode.pop_back();
     } else if (!a->image.empty()) {
       auto text = read_qr_from_image_file(a->image);
@@ -132,7 +149,11 @@ void register_verify(CLI::App& app) {
     for (const auto& f : a->status)
       if (auto why = lists.offer_file(f, true); !why.empty()) problems.push_back(why);
     Verification v = verify_barcode(barcode, *trust, &lists.cache(), *now);
-    print_json(verification_json(v, a->role, problems));
+    auto catalogues = i18n::load_catalogues(i18n::default_catalogue_dir());
+    if (!catalogues) return usage_error(catalogues.error());
+    auto explanation = catalogues->format(a->language, explanation_key(v));
+    if (!explanation) return usage_error(explanation.error());
+    print_json(verification_json(v, a->role, problems, *explanation));
     if (v.result != VerifyResult::valid) return int{kNegative};
     return v.status.validity == Validity::valid ? int{kOk} : int{kUnchecked};
   });

@@ -7,17 +7,28 @@ namespace sdc {
 
 const char* to_string(VerifyResult r) {
   switch (r) {
-    case VerifyResult::not_sdc: return "NOT_SDC";
-    case VerifyResult::malformed: return "MALFORMED";
-    case VerifyResult::unsupported_algorithm: return "UNSUPPORTED_ALGORITHM";
-    case VerifyResult::unknown_signer: return "UNKNOWN_SIGNER";
-    case VerifyResult::untrusted_signer: return "UNTRUSTED_SIGNER";
-    case VerifyResult::bad_signature: return "BAD_SIGNATURE";
-    case VerifyResult::not_yet_valid: return "NOT_YET_VALID";
-    case VerifyResult::expired: return "EXPIRED";
-    case VerifyResult::revoked: return "REVOKED";
-    case VerifyResult::suspended: return "SUSPENDED";
-    case VerifyResult::valid: return "VALID";
+    case VerifyResult::not_sdc:
+      return "NOT_SDC";
+    case VerifyResult::malformed:
+      return "MALFORMED";
+    case VerifyResult::unsupported_algorithm:
+      return "UNSUPPORTED_ALGORITHM";
+    case VerifyResult::unknown_signer:
+      return "UNKNOWN_SIGNER";
+    case VerifyResult::untrusted_signer:
+      return "UNTRUSTED_SIGNER";
+    case VerifyResult::bad_signature:
+      return "BAD_SIGNATURE";
+    case VerifyResult::not_yet_valid:
+      return "NOT_YET_VALID";
+    case VerifyResult::expired:
+      return "EXPIRED";
+    case VerifyResult::revoked:
+      return "REVOKED";
+    case VerifyResult::suspended:
+      return "SUSPENDED";
+    case VerifyResult::valid:
+      return "VALID";
   }
   return "MALFORMED";
 }
@@ -54,9 +65,8 @@ Verification verify_barcode(std::string_view barcode, const TrustStore& trust,
     return done(VerifyResult::untrusted_signer, why);
   if (claims->exp - claims->iat > kMaxCardValidity)
     return done(VerifyResult::untrusted_signer, "the card claims more than 3,653 days of validity");
-  if (!signer->verifier->verify(
-                            cose_sig_structure(cose->protected_bytes, cose->payload),
-                            cose->signature))
+  if (!signer->verifier->verify(cose_sig_structure(cose->protected_bytes, cose->payload),
+                                cose->signature))
     return done(VerifyResult::bad_signature, "the signature does not verify");
 
   v.claims = std::move(*claims);
@@ -72,12 +82,22 @@ Verification verify_barcode(std::string_view barcode, const TrustStore& trust,
     v.status = lookup_status(*list, c.status_uri, c.status_index, now);
   }
   switch (v.status.validity) {
-    case Validity::invalid: return done(VerifyResult::revoked, "the validity list marks the card invalid");
-    case Validity::suspended: return done(VerifyResult::suspended, "the validity list marks the card suspended");
-    case Validity::valid: return done(VerifyResult::valid, "authentic, and valid per the list");
-    case Validity::unknown: break;
+    case Validity::invalid:
+      return done(VerifyResult::revoked, "the validity list marks the card invalid");
+    case Validity::suspended:
+      return done(VerifyResult::suspended, "the validity list marks the card suspended");
+    case Validity::valid:
+      return done(VerifyResult::valid, "authentic, and valid per the list");
+    case Validity::unknown:
+      break;
   }
   return done(VerifyResult::valid, "authentic; validity unknown: " + v.status.reason);
+}
+
+std::string explanation_key(const Verification& v) {
+  if (v.result == VerifyResult::valid && v.status.validity == Validity::unknown)
+    return "verify.validity.UNKNOWN";
+  return std::string("verify.result.") + to_string(v.result);
 }
 
 }  // namespace sdc

@@ -50,6 +50,16 @@ std::string Texts::html(std::string_view key, const i18n::Args& args) const {
   return escape((*this)(key, args));
 }
 
+std::string Texts::pattern(std::string_view key) const {
+  for (std::string_view lang : {std::string_view(language_), i18n::kFallbackLanguage}) {
+    if (const i18n::Catalogue* c = catalogues_.find(lang)) {
+      auto it = c->messages.find(key);
+      if (it != c->messages.end()) return it->second.pattern;
+    }
+  }
+  return std::string(key);
+}
+
 std::string Texts::when(UnixTime t, std::string_view zone, i18n::DateStyle style) const {
   auto s = i18n::format_datetime(language_, t, zone, style);
   return s ? *s : format_time(t);
@@ -61,27 +71,32 @@ std::string Texts::date(std::string_view iso_date) const {
   return when(*days * 86400 + 12 * 3600, "UTC", i18n::DateStyle::date);
 }
 
-std::optional<Visit> current_visit(Api& api, const httplib::Request& req) {
-  const std::string token = cookie(req, kSessionCookie);
+std::optional<Visit> current_visit(Api& api, const httplib::Request& req, const Site& site) {
+  const std::string token = cookie(req, site.session_cookie);
   if (token.empty()) return std::nullopt;
   auto user = api.accounts.authenticate(token);
   if (!user || !*user) return std::nullopt;
   auto holder = registry::own_holder_id(**user);
-  if (!holder) return std::nullopt;
-  return Visit{**user, *holder, token, csrf_token(token),
+  if (site.holders != holder.has_value()) return std::nullopt;
+  return Visit{&site,
+               **user,
+               holder ? *holder : std::string(),
+               token,
+               csrf_token(token),
                Texts(api.catalogues, page_language(req))};
 }
 
-std::optional<Visit> visit(Api& api, const Call& call) {
-  if (auto v = current_visit(api, call.req)) return v;
-  const bool had_session = !cookie(call.req, kSessionCookie).empty();
-  redirect(api, call.res, had_session ? "/portal/login?expired=1" : "/portal/login");
+std::optional<Visit> visit(Api& api, const Call& call, const Site& site) {
+  if (auto v = current_visit(api, call.req, site)) return v;
+  const bool had_session = !cookie(call.req, site.session_cookie).empty();
+  std::string login(site.login_path);
+  redirect(api, call.res, had_session ? login + "?expired=1" : login);
   return std::nullopt;
 }
 
-RouteHandler signed_in(Api& api, PageHandler page) {
-  return [&api, page = std::move(page)](const Call& c) {
-    if (auto v = visit(api, c)) page(api, c, *v);
+RouteHandler signed_in(Api& api, PageHandler page, const Site& site) {
+  return [&api, page = std::move(page), &site](const Call& c) {
+    if (auto v = visit(api, c, site)) page(api, c, *v);
   };
 }
 
@@ -92,16 +107,18 @@ std::optional<Form> posted_form(Api& api, const Call& call, const Visit& v) {
               Page{v.texts("problem.bad_input"), "", "", "", v.texts("problem.bad_input")}, &v);
     return std::nullopt;
   }
-  const std::string sent = field(*form, "csrf");
-  if (!same_origin(call.req) || sent.size() != v.csrf.size() ||
-      !constant_time_equal(as_bytes(sent), as_bytes(v.csrf))) {
-    send_page(
-        api, call.res, 403, v.texts,
-        Page{v.texts("problem.session_expired"), "", "", "", v.texts("problem.session_expired")},
-        &v);
-    return std::nullopt;
-  }
+  if (!form_allowed(api, call, v, field(*form, "csrf"))) return std::nullopt;
   return form;
+}
+
+bool form_allowed(Api& api, const Call& call, const Visit& v, std::string_view sent) {
+  if (same_origin(call.req) && sent.size() == v.csrf.size() &&
+      constant_time_equal(as_bytes(sent), as_bytes(v.csrf)))
+    return true;
+  send_page(
+      api, call.res, 403, v.texts,
+      Page{v.texts("problem.session_expired"), "", "", "", v.texts("problem.session_expired")}, &v);
+  return false;
 }
 
 void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::string& title,
@@ -109,8 +126,8 @@ void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::s
   send_page(api, res, 500, v.texts, Page{title, "", current, "", v.texts("problem.internal")}, &v);
 }
 
-void security_headers(Api& api, httplib::Response& res) {
-  res.set_header("Content-Security-Policy", std::string(kContentSecurityPolicy));
+void security_headers(Api& api, httplib::Response& res, const Site& site) {
+  res.set_header("Content-Security-Policy", std::string(site.csp));
   res.set_header("X-Content-Type-Options", "nosniff");
   // same-origin, not no-referrer: under no-referrer a browser sends "Origin:
   // null" with a form, and same_origin() could not tell it from a foreign one.
@@ -121,17 +138,19 @@ void security_headers(Api& api, httplib::Response& res) {
 }
 
 std::string cookie_header(Api& api, std::string_view name, std::string_view value,
-                          long long max_age) {
+                          long long max_age, const Site& site) {
   std::string c(name);
   c += '=';
   c += value;
-  c += "; Path=/portal; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  c += "; Path=";
+  c += site.cookie_path;
+  c += "; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (api.https) c += "; Secure";
   return c;
 }
 
-void redirect(Api& api, httplib::Response& res, const std::string& location) {
-  security_headers(api, res);
+void redirect(Api& api, httplib::Response& res, const std::string& location, const Site& site) {
+  security_headers(api, res, site);
   res.status = 303;
   res.set_header("Location", location);
   res.set_content("", "text/plain");
@@ -139,12 +158,7 @@ void redirect(Api& api, httplib::Response& res, const std::string& location) {
 
 namespace {
 
-struct NavItem {
-  const char* id;
-  const char* href;
-  const char* key;
-};
-constexpr NavItem kNav[] = {
+constexpr NavItem kPortalNav[] = {
     {"home", "/portal/", "portal.nav.home"},
     {"appointments", "/portal/appointments", "portal.nav.appointments"},
     {"hearings", "/portal/hearings", "portal.nav.hearings"},
@@ -153,22 +167,61 @@ constexpr NavItem kNav[] = {
     {"language", "/portal/language", "portal.nav.language"},
 };
 
+bool verifies(registry::Role r) {
+  return registry::allowed(r, registry::Action::verify_card);
+}
+// The console's home is for the roles that do more than verify.
+bool uses_console(registry::Role r) {
+  using registry::Role;
+  return r != Role::field_officer && r != Role::checkpoint_screener && r != Role::kiosk;
+}
+
+constexpr NavItem kOfficerNav[] = {
+    {"console", "/console/", "console.nav.home", uses_console},
+    {"verify", "/verify/", "console.nav.verify", verifies},
+};
+
 }  // namespace
 
+const Site kPortal{true,
+                   kSessionCookie,
+                   "/portal",
+                   "/portal/login",
+                   "/portal/logout",
+                   "/portal/language",
+                   "/portal/static/portal.css",
+                   "portal.name",
+                   kPortalNav,
+                   kContentSecurityPolicy};
+const Site kOfficer{false,
+                    "sdc_officer",
+                    "/",
+                    "/console/login",
+                    "/console/logout",
+                    "",
+                    "/portal/static/portal.css",
+                    "console.name",
+                    kOfficerNav,
+                    kOfficerContentSecurityPolicy};
+
 void send_page(Api& api, httplib::Response& res, int status, const Texts& t, const Page& page,
-               const Visit* v) {
+               const Visit* v, const Site& site_without_visit) {
+  const Site& site = v ? *v->site : site_without_visit;
   std::string h;
   h.reserve(4096 + page.body.size());
   h += "<!DOCTYPE html>\n<html lang=\"" + escape(t.language()) + "\">\n<head>\n";
   h += "<meta charset=\"utf-8\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  h += "<title>" + escape(page.title) + " · " + t.html("portal.name") + "</title>\n";
-  h += "<link rel=\"stylesheet\" href=\"/portal/static/portal.css\">\n</head>\n<body>\n";
+  h += "<title>" + escape(page.title) + " · " + t.html(site.name_key) + "</title>\n";
+  h += "<link rel=\"stylesheet\" href=\"" + escape(site.stylesheet) + "\">\n";
+  h += page.head;
+  h += "</head>\n<body>\n";
   h += "<a class=\"skip\" href=\"#main\">" + t.html("portal.skip_to_content") + "</a>\n";
-  h += "<header><p class=\"brand\">" + t.html("portal.name") + "</p>";
+  h += "<header><p class=\"brand\">" + t.html(site.name_key) + "</p>";
   if (v) {
     h += "<nav aria-label=\"" + t.html("portal.nav.label") + "\"><ul>";
-    for (const NavItem& n : kNav) {
+    for (const NavItem& n : site.nav) {
+      if (n.shown && !n.shown(v->user.role)) continue;
       h += "<li><a href=\"";
       h += n.href;
       h += '"';
@@ -176,12 +229,12 @@ void send_page(Api& api, httplib::Response& res, int status, const Texts& t, con
       h += ">" + t.html(n.key) + "</a></li>";
     }
     h += "</ul></nav>";
-    h += "<form class=\"logout\" method=\"post\" action=\"/portal/logout\">";
+    h += "<form class=\"logout\" method=\"post\" action=\"" + escape(site.logout_path) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v->csrf) + "\">";
     h += "<button type=\"submit\">" + t.html("portal.nav.logout") + "</button></form>";
-  } else {
-    h += "<p class=\"languages\"><a href=\"/portal/language\">" + t.html("portal.nav.language") +
-         "</a></p>";
+  } else if (!site.language_path.empty()) {
+    h += "<p class=\"languages\"><a href=\"" + escape(site.language_path) + "\">" +
+         t.html("portal.nav.language") + "</a></p>";
   }
   h += "</header>\n<main id=\"main\">\n<h1>" + escape(page.title) + "</h1>\n";
   if (!page.notice.empty())
@@ -189,8 +242,10 @@ void send_page(Api& api, httplib::Response& res, int status, const Texts& t, con
   if (!page.error.empty())
     h += "<p class=\"error\" role=\"alert\">" + escape(page.error) + "</p>\n";
   h += page.body;
-  h += "\n</main>\n</body>\n</html>\n";
-  security_headers(api, res);
+  h += "\n</main>\n";
+  h += page.tail;
+  h += "</body>\n</html>\n";
+  security_headers(api, res, site);
   res.status = status;
   res.set_content(h, "text/html; charset=utf-8");
 }

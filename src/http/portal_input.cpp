@@ -1,5 +1,6 @@
 #include "http/portal_input.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "http/http1.h"
@@ -56,6 +57,95 @@ std::optional<Form> parse_form_body(const httplib::Request& req) {
   Form form;
   if (!http1::parse_form(req.body, kMaxFormFields, form)) return std::nullopt;
   return form;
+}
+
+namespace {
+
+// The value of parameter `name` (lower case) in a header value such as
+// `form-data; name="photo"; filename="a.jpg"`; nullopt when absent.
+std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
+  std::size_t at = value.find(';');
+  while (at != std::string_view::npos) {
+    std::string_view rest = trim(value.substr(at + 1));
+    auto eq = rest.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string key = lower(trim(rest.substr(0, eq)));
+    rest = trim(rest.substr(eq + 1));
+    std::string v;
+    std::size_t used = 0;
+    if (!rest.empty() && rest.front() == '"') {
+      auto close = rest.find('"', 1);
+      if (close == std::string_view::npos) return std::nullopt;
+      v = std::string(rest.substr(1, close - 1));
+      used = close + 1;
+    } else {
+      used = std::min(rest.find(';'), rest.size());
+      v = std::string(trim(rest.substr(0, used)));
+    }
+    if (key == name) return v;
+    rest = rest.substr(used);
+    at = rest.find(';');
+    value = rest;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::vector<FormPart>> parse_multipart(std::string_view content_type,
+                                                     std::string_view body) {
+  if (!lower(content_type).starts_with("multipart/form-data")) return std::nullopt;
+  auto boundary = header_parameter(content_type, "boundary");
+  if (!boundary || boundary->empty() || boundary->size() > 70) return std::nullopt;
+  const std::string delimiter = "--" + *boundary;
+  const std::string separator = "\r\n" + delimiter;
+  if (!body.starts_with(delimiter)) return std::nullopt;
+  std::size_t at = delimiter.size();
+  std::vector<FormPart> parts;
+  for (;;) {
+    if (body.substr(at, 2) == "--") return parts;  // the closing boundary
+    if (body.substr(at, 2) != "\r\n") return std::nullopt;
+    at += 2;
+    const std::size_t head_end = body.find("\r\n\r\n", at);
+    if (head_end == std::string_view::npos || head_end - at > kMaxPartHeaderBytes)
+      return std::nullopt;
+    if (parts.size() == kMaxFormParts) return std::nullopt;
+    FormPart p;
+    bool disposition = false;
+    std::string_view headers = body.substr(at, head_end - at);
+    while (!headers.empty()) {
+      auto eol = headers.find("\r\n");
+      std::string_view line = headers.substr(0, eol);
+      headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
+      auto colon = line.find(':');
+      if (colon == std::string_view::npos) return std::nullopt;
+      const std::string name = lower(trim(line.substr(0, colon)));
+      std::string_view value = trim(line.substr(colon + 1));
+      if (name == "content-disposition") {
+        if (!lower(value).starts_with("form-data")) return std::nullopt;
+        auto n = header_parameter(value, "name");
+        if (!n || n->empty()) return std::nullopt;
+        p.name = std::move(*n);
+        p.filename = header_parameter(value, "filename").value_or("");
+        disposition = true;
+      } else if (name == "content-type") {
+        p.content_type = std::string(value);
+      }
+    }
+    if (!disposition) return std::nullopt;
+    const std::size_t data_at = head_end + 4;
+    const std::size_t end = body.find(separator, data_at);
+    if (end == std::string_view::npos) return std::nullopt;
+    p.data = std::string(body.substr(data_at, end - data_at));
+    parts.push_back(std::move(p));
+    at = end + separator.size();
+  }
+}
+
+const FormPart* part(const std::vector<FormPart>& parts, std::string_view name) {
+  for (const FormPart& p : parts)
+    if (p.name == name) return &p;
+  return nullptr;
 }
 
 bool same_origin(const httplib::Request& req) {

@@ -17,14 +17,15 @@
 #include "http/router.h"
 #include "http/routes/routes.h"
 #include "http/tls_listener.h"
+#include "sdc/card/portrait.h"
 #include "sdc/credential/pki.h"
 #include "sdc/credential/trust.h"
 #include "sdc/notify/notify.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/check_ins.h"
 #include "sdc/registry/hearings.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
-#include "sdc/registry/check_ins.h"
 #include "sdc/registry/pii.h"
 #include "sdc/util/file.h"
 
@@ -158,6 +159,14 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   ro.status_list_size = config.status_list_size;
   ro.card_valid_days = config.card_validity_days;
   ro.status_list_ttl = config.status_list_ttl;
+  // The barcode carries the signed thumbnail of the portrait when it decodes.
+  ro.thumbnail = [](ByteView portrait) -> std::optional<Bytes> {
+    auto image = decode_image(portrait);
+    if (!image) return std::nullopt;
+    auto thumbnail = make_thumbnail(*image);
+    if (!thumbnail) return std::nullopt;
+    return std::move(*thumbnail);
+  };
   auto made = registry::Registry::create(ro);
   if (!made) return std::unexpected(made.error());
   reg.emplace(std::move(*made));
@@ -170,7 +179,7 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
   holder_logins = std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   check_ins = std::make_unique<registry::CheckIns>(*store, reg->audit_batcher(), *o.clock,
-                                                  *o.random, *o.time_zones);
+                                                   *o.random, *o.time_zones);
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
                   *holder_logins, *catalogues, *check_ins, config.tls()});
@@ -225,6 +234,8 @@ void Server::Impl::add_routes() {
   add_me_routes(r, *api);
   add_check_in_routes(r, *api);
   add_portal_routes(r, *api);
+  add_console_routes(r, *api);
+  add_verify_page_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {

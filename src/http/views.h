@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/hearings.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/registry.h"
 #include "sdc/registry/scheduling.h"
@@ -21,5 +22,6 @@ nlohmann::json closure_json(const registry::OfficeClosure& c);
 nlohmann::json reporting_json(const registry::ReportingView& v);
 nlohmann::json appointment_json(const registry::AppointmentRow& a);
 nlohmann::json slot_json(const registry::Slot& s);
+nlohmann::json hearing_json(const registry::Hearing& h);
 
 }  // namespace sdc::http

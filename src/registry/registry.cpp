@@ -316,6 +316,7 @@ struct RegistryOps : AuditedCalls {
     h.nationality = holder->nationality;
     auto digest = crypto::sha256(holder->portrait);
     h.portrait_sha256 = Bytes(digest.begin(), digest.end());
+    if (o.thumbnail) h.thumbnail = o.thumbnail(holder->portrait);
     h.card_version = version;
     IssueOptions io;
     io.now = o.clock->now();
@@ -442,6 +443,18 @@ Result<HolderView> Registry::get_holder(const User& actor, const std::string& ho
                                         if (!rec) return std::unexpected(rec.error());
                                         return view_for(actor.role, std::move(*rec));
                                       });
+}
+
+Result<Bytes> Registry::portrait(const User& actor, const std::string& holder_id) {
+  RegistryOps ops{o_, batcher_.get()};
+  return ops.audited_read<Bytes>(actor, Action::read_holder_identity, Note{holder_id, "portrait"},
+                                 [&](Tx& tx, Note&) -> Result<Bytes> {
+                                   auto row = ops.holder_row(tx, holder_id);
+                                   if (!row) return std::unexpected(row.error());
+                                   auto rec = ops.open(*row);
+                                   if (!rec) return std::unexpected(rec.error());
+                                   return std::move(rec->portrait);
+                                 });
 }
 
 Result<HolderView> Registry::find_by_a_number(const User& actor, std::string_view typed) {
@@ -902,13 +915,13 @@ Result<void> Registry::set_own_language(const User& holder, std::string_view lan
   RegistryOps ops{o_, batcher_.get()};
   const auto holder_id = own_holder_id(holder);
   if (!holder_id) return ops.refused<void>(holder, Action::change_own_language, Note{});
-  const bool code = (language.size() == 2 || language.size() == 3) &&
-                    std::all_of(language.begin(), language.end(),
-                                [](char c) { return c >= 'a' && c <= 'z'; });
+  const bool code =
+      (language.size() == 2 || language.size() == 3) &&
+      std::all_of(language.begin(), language.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   if (!code)
-    return ops.audited_failure<void>(holder, Action::change_own_language, Note{*holder_id, ""},
-                                     Error{Errc::invalid_argument,
-                                           "language: a language code such as \"es\""});
+    return ops.audited_failure<void>(
+        holder, Action::change_own_language, Note{*holder_id, ""},
+        Error{Errc::invalid_argument, "language: a language code such as \"es\""});
   return ops.audited<void>(holder, Action::change_own_language,
                            Note{*holder_id, "language " + std::string(language)},
                            [&](Tx& tx, Note&) -> Result<void> {

@@ -30,10 +30,15 @@ const char* to_string(VerifyResult r);
 
 struct Verification {
   VerifyResult result = VerifyResult::not_sdc;
-  std::string detail;             // why, for a person
-  std::optional<Claims> claims;   // present once the signature has checked
-  StatusAnswer status;            // meaningful for VALID, REVOKED, SUSPENDED
+  std::string detail;            // why, for a person
+  std::optional<Claims> claims;  // present once the signature has checked
+  StatusAnswer status;           // meaningful for VALID, REVOKED, SUSPENDED
 };
+
+// The message catalogue key that explains `v` in plain words:
+// "verify.result.<RESULT>", or "verify.validity.UNKNOWN" for an authentic,
+// unexpired card whose validity could not be checked.
+std::string explanation_key(const Verification& v);
 
 // Verifies `barcode` at `now`. `lists` may be null (validity is then
 // UNKNOWN: no list given). Thread-safe for concurrent calls on const inputs.

@@ -20,6 +20,7 @@
 //   registry/icalendar.h, holder_calendar.h   a holder's dates as iCalendar
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,10 @@ struct RegistryOptions {
   std::uint64_t status_list_size = kDefaultStatusListSize;  // positive multiple of 4
   UnixTime status_list_lifetime = 2 * 86400;                // token exp - iat
   std::uint64_t status_list_ttl = 3600;                     // seconds verifiers may cache
+  // Makes the barcode thumbnail (spec claim 10) of an enrolled portrait
+  // file; nullopt when the portrait cannot give one. Unset: cards carry no
+  // thumbnail. Called while a card is issued; must be thread-safe.
+  std::function<std::optional<Bytes>(ByteView portrait)> thumbnail;
 };
 
 // What enroll and correct take: the holder's data as entered.
@@ -137,6 +142,10 @@ class Registry {
 
   Result<HolderRecord> enroll(const User& actor, const HolderInput& input);
   Result<HolderView> get_holder(const User& actor, const std::string& holder_id);
+  // The holder's enrolled portrait file (Action::read_holder_identity), as a
+  // field officer compares it with the person; audited as a read of the
+  // holder's record. Errc::not_found for an unknown holder.
+  Result<Bytes> portrait(const User& actor, const std::string& holder_id);
   // The A-number as typed; Errc::not_found if nobody has it.
   Result<HolderView> find_by_a_number(const User& actor, std::string_view typed);
   // Family name (case and spacing ignored) and date of birth; given names,

@@ -6,6 +6,7 @@
 
 #include "http/problem.h"
 #include "http/routes/routes.h"
+#include "http/views.h"
 #include "sdc/registry/hearing_import.h"
 
 namespace sdc::http {
@@ -15,27 +16,6 @@ using registry::Action;
 using registry::User;
 
 namespace {
-
-json hearing_json(const registry::Hearing& h) {
-  json j = {{"id", h.id},
-            {"hearing_id", h.hearing_id},
-            {"starts_at", format_time(h.starts_at)},
-            {"time_zone", h.time_zone},
-            {"court_name", h.court_name},
-            {"court_address", h.court_address},
-            {"judge", h.judge},
-            {"hearing_type", h.hearing_type},
-            {"status", h.status},
-            {"updated_at", format_time(h.updated_at)}};
-  if (h.previous) {
-    j["changed_at"] = format_time(h.changed_at);
-    j["previous"] = {{"starts_at", format_time(h.previous->starts_at)},
-                     {"time_zone", h.previous->time_zone},
-                     {"court_name", h.previous->court_name},
-                     {"court_address", h.previous->court_address}};
-  }
-  return j;
-}
 
 json summary_json(const registry::ImportSummary& s) {
   json rejected = json::array();

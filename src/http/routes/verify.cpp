@@ -1,37 +1,12 @@
-#include "sdc/credential/verify.h"
-
 #include "http/card_check.h"
+#include "http/portal_input.h"
 #include "http/problem.h"
 #include "http/routes/routes.h"
-#include "http/views.h"
-#include "sdc/util/bytes.h"
+#include "http/verify_answer.h"
 
 namespace sdc::http {
 
-using json = nlohmann::json;
 using registry::Action;
-
-namespace {
-
-json cardholder_json(const registry::CardholderView& v) {
-  const Holder& h = v.holder;
-  json j = {{"document_number", h.document_number},
-            {"family_name", h.family_name},
-            {"given_names", h.given_names}};
-  if (v.identity_shown) {
-    j["date_of_birth"] = h.date_of_birth;
-    j["sex"] = h.sex;
-    j["nationality"] = h.nationality;
-    j["portrait_sha256"] = hex_encode(h.portrait_sha256);
-    if (h.thumbnail) j["thumbnail"] = base64_encode(*h.thumbnail);
-    j["card_version"] = h.card_version;
-    j["issuing_office"] = h.issuing_office;
-  }
-  if (v.a_number_shown) j["a_number"] = h.a_number;
-  return j;
-}
-
-}  // namespace
 
 void add_verify_routes(Router& router, Api& api) {
   router.post("/v1/verify", authed(api, [&api](const Call& c, const registry::User& user) {
@@ -42,25 +17,15 @@ void add_verify_routes(Router& router, Api& api) {
                 if (!j) return;
                 auto barcode = presented_barcode(*j, c.res);
                 if (!barcode) return;
-                auto v = verify_presented(api, *barcode);
-                std::string result = to_string(v.result);
-                json out = {{"result", result}, {"detail", v.detail}};
-                out["validity"] = to_string(v.status.validity);
-                if (v.status.as_of) out["status_as_of"] = format_time(*v.status.as_of);
-                if (v.claims) {
-                  out["holder"] =
-                      cardholder_json(registry::cardholder_view_for(user.role, v.claims->holder));
-                  out["issued_at"] = format_time(v.claims->iat);
-                  out["expires_at"] = format_time(v.claims->exp);
+                std::string language = portal::page_language(c.req);
+                if (j->contains("language")) {
+                  auto l = str_field(*j, "language", c.res);
+                  if (!l) return;
+                  language = *l;
                 }
-                // Every verification is audited, a forged or unreadable card's
-                // too, with the online extras for a card the registry knows.
-                // Nothing is answered unless its audit record is durable.
-                auto online = api.registry.record_verification(
-                    user, v.claims ? v.claims->holder.document_number : "", result);
-                if (!online) return error_response(c.res, online.error());
-                if (*online) out["case_status"] = case_json(**online);
-                send_json(c.res, 200, out);
+                auto out = verification_answer(api, user, *barcode, language);
+                if (!out) return error_response(c.res, out.error());
+                send_json(c.res, 200, *out);
               }));
 }
 

@@ -16,15 +16,16 @@
 #include <thread>
 
 #include "sdc/barcode/barcode.h"
-#include "sdc/image/image.h"
-#include "sdc/registry/offices.h"
-#include "sdc/util/bytes.h"
-#include "sdc/util/file.h"
-#include "sdc/http/server.h"
-#include "sdc/registry/accounts.h"
+#include "sdc/card/portrait.h"
 #include "sdc/credential/status_list.h"
 #include "sdc/credential/trust.h"
 #include "sdc/credential/verify.h"
+#include "sdc/http/server.h"
+#include "sdc/image/image.h"
+#include "sdc/registry/accounts.h"
+#include "sdc/registry/offices.h"
+#include "sdc/util/bytes.h"
+#include "sdc/util/file.h"
 #include "support/test_world.h"
 
 namespace {
@@ -1145,6 +1146,82 @@ TEST_F(HttpTest, VerifyDisclosesByRole) {
   EXPECT_NE(m->body.find("sdcd_verifications_total{result=\"VALID\"}"), std::string::npos);
 }
 
+// The face a verifier compares with the person: the signed thumbnail for
+// every role that may see the portrait, the stored portrait (online,
+// audited) and the holder's schedule for the field officer only, and the
+// result explained in the language asked for.
+TEST_F(HttpTest, VerifyShowsTheFaceAndExplainsTheResult) {
+  auto body = holder_body(fresh_a_number());
+  const sdc::Bytes portrait = sdc::make_specimen_silhouette_jpeg();
+  body["portrait_base64"] = sdc::base64_encode(portrait);
+  auto enrolled = post(Role::enrollment_officer, "/v1/holders", body);
+  ASSERT_TRUE(enrolled);
+  ASSERT_EQ(enrolled->status, 201) << enrolled->body;
+  const std::string h = json::parse(enrolled->body)["id"].get<std::string>();
+  const std::string barcode = issue(h)["issued"]["barcode"].get<std::string>();
+
+  auto s = client().Post("/v1/verify",
+                         {{"Authorization", "Bearer " + tokens_[Role::checkpoint_screener]},
+                          {"Accept-Language", "es-MX,es;q=0.9"}},
+                         json{{"barcode", barcode}}.dump(), "application/json");
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->status, 200) << s->body;
+  auto sj = json::parse(s->body);
+  EXPECT_EQ(sj["result"], "VALID");
+  EXPECT_EQ(sj["language"], "es");
+  EXPECT_EQ(sj["explanation"], "La tarjeta es auténtica y válida.");
+  ASSERT_TRUE(sj["holder"].contains("thumbnail")) << s->body;
+  const std::string thumbnail = sj["holder"]["thumbnail"].get<std::string>();
+  EXPECT_EQ(sj["holder"]["thumbnail_url"], "data:image/jpeg;base64," + thumbnail);
+  auto thumb = sdc::base64_decode(thumbnail);
+  ASSERT_TRUE(thumb);
+  EXPECT_LE(thumb->size(), 500u);
+  ASSERT_GE(thumb->size(), 3u);
+  EXPECT_EQ((*thumb)[0], 0xFF);
+  EXPECT_EQ((*thumb)[1], 0xD8);
+  for (const char* hidden : {"portrait_url", "a_number"})
+    EXPECT_FALSE(sj["holder"].contains(hidden)) << hidden;
+  for (const char* hidden : {"case_status", "next_hearing", "reporting", "compliance"})
+    EXPECT_FALSE(sj.contains(hidden)) << hidden;
+
+  auto f = post(Role::field_officer, "/v1/verify", {{"barcode", barcode}, {"language", "fr"}});
+  ASSERT_TRUE(f);
+  ASSERT_EQ(f->status, 200) << f->body;
+  auto fj = json::parse(f->body);
+  EXPECT_EQ(fj["explanation"], "La carte est authentique et valide.");
+  EXPECT_EQ(fj["holder"]["thumbnail_url"], sj["holder"]["thumbnail_url"]);
+  EXPECT_EQ(fj["holder"]["portrait_url"], "data:image/jpeg;base64," + sdc::base64_encode(portrait));
+  EXPECT_TRUE(fj["next_hearing"].is_null()) << f->body;
+  EXPECT_TRUE(fj["reporting"].is_null()) << f->body;
+  EXPECT_EQ(fj["compliance"]["missed"], 0) << f->body;
+  EXPECT_TRUE(fj["compliance"]["last_check_in"].is_null()) << f->body;
+
+  // The enrollment officer verifies without the field officer's extras.
+  auto e = post(Role::enrollment_officer, "/v1/verify", {{"barcode", barcode}});
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->status, 200) << e->body;
+  auto ej = json::parse(e->body);
+  EXPECT_EQ(ej["explanation"], "The card is genuine and valid.");
+  EXPECT_FALSE(ej["holder"].contains("portrait_url"));
+
+  // The field officer's reads are in the holder's trail.
+  auto trail = get(Role::auditor, "/v1/audit?holder=" + h + "&order=oldest&limit=100");
+  ASSERT_TRUE(trail);
+  ASSERT_EQ(trail->status, 200) << trail->body;
+  std::set<std::string> field_reads;
+  const json events = json::parse(trail->body)["events"];
+  for (const auto& ev : events)
+    if (ev["role"] == "field_officer") field_reads.insert(ev["action"].get<std::string>());
+  for (const char* action : {"verify_card", "read_case_status", "read_holder_identity",
+                             "read_next_hearing", "read_schedule", "read_compliance"})
+    EXPECT_TRUE(field_reads.count(action)) << action << " in " << trail->body;
+
+  // A bad language is refused before anything is verified.
+  auto bad = post(Role::field_officer, "/v1/verify", {{"barcode", barcode}, {"language", 7}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+}
+
 // The value of an unlabelled sample in Prometheus text, or -1.
 long long metric(const std::string& text, const std::string& name) {
   auto at = text.find("\n" + name + " ");
@@ -1386,17 +1463,26 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
   // Every other route refuses the holder: 403 from the domain, or no
   // route needing no role at all (public, login, logout, the offices every
   // signed-in caller may read).
-  const std::set<std::string> open_to_all = {
-      "GET /healthz",        "GET /metrics",           "GET /openapi.yaml",
-      "GET /status/validity", "GET /trust/root.pem",    "GET /trust/signers.pem",
-      "POST /v1/login",      "POST /v1/logout",        "POST /v1/me/login",
-      "GET /v1/offices",     "GET /v1/offices/{id}",   "GET /v1/offices/{id}/closures",
-      "GET /v1/offices/{id}/slots"};
+  const std::set<std::string> open_to_all = {"GET /healthz",
+                                             "GET /metrics",
+                                             "GET /openapi.yaml",
+                                             "GET /status/validity",
+                                             "GET /trust/root.pem",
+                                             "GET /trust/signers.pem",
+                                             "POST /v1/login",
+                                             "POST /v1/logout",
+                                             "POST /v1/me/login",
+                                             "GET /v1/offices",
+                                             "GET /v1/offices/{id}",
+                                             "GET /v1/offices/{id}/closures",
+                                             "GET /v1/offices/{id}/slots"};
   int refused = 0;
   for (const auto& [method, path] : server_->routes()) {
     const std::string key = method + " " + path;
     if (open_to_all.contains(key) || path.rfind("/v1/me", 0) == 0) continue;
     if (path.rfind("/portal/", 0) == 0) continue;  // the holder's own pages (PortalTest)
+    // The officers' pages take no bearer token: a cookie session (VerifyPageTest).
+    if (path.rfind("/console/", 0) == 0 || path.rfind("/verify/", 0) == 0) continue;
     if (key == "POST /v1/check-ins") continue;  // a holder checks in online (their own)
     std::string target = path;
     auto put = [&](const std::string& name, const std::string& value) {
@@ -1439,8 +1525,8 @@ TEST_F(HttpTest, AHolderSignsInAndSeesOnlyTheirOwnRecord) {
     ASSERT_TRUE(pin);
     EXPECT_EQ(pin->status, 403) << pin->body;
     if (r != Role::enrollment_officer) {
-      auto letter = client().Post("/v1/holders/" + other.id + "/pin", auth(r), "",
-                                  "application/json");
+      auto letter =
+          client().Post("/v1/holders/" + other.id + "/pin", auth(r), "", "application/json");
       ASSERT_TRUE(letter);
       EXPECT_EQ(letter->status, 403) << letter->body;
     }
@@ -1662,13 +1748,12 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
 
   auto me = holder_with_pin(enroll, issue, auth(Role::enrollment_officer), port_);
   const std::string week = sdc::format_time(world_.clock.now() + 7 * 86400).substr(0, 10);
-  auto put_req = client().Put("/v1/holders/" + me.id + "/reporting", auth(Role::enrollment_officer),
-                              json{{"office_id", office_id},
-                                   {"cadence_days", 28},
-                                   {"window_days", 3},
-                                   {"anchor_date", week}}
-                                  .dump(),
-                              "application/json");
+  auto put_req = client().Put(
+      "/v1/holders/" + me.id + "/reporting", auth(Role::enrollment_officer),
+      json{
+          {"office_id", office_id}, {"cadence_days", 28}, {"window_days", 3}, {"anchor_date", week}}
+          .dump(),
+      "application/json");
   ASSERT_TRUE(put_req);
   ASSERT_EQ(put_req->status, 200) << put_req->body;
   auto in = holder_login(port_, me.document_number, me.pin);
@@ -1682,7 +1767,8 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
   ASSERT_EQ(reporting->status, 200) << reporting->body;
   EXPECT_EQ(json::parse(reporting->body)["next_due_date"], week);
   EXPECT_FALSE(json::parse(reporting->body).contains("set_by")) << reporting->body;
-  auto slots = client().Get("/v1/offices/" + office_id + "/slots?from=" + week + "&to=" + week, mine);
+  auto slots =
+      client().Get("/v1/offices/" + office_id + "/slots?from=" + week + "&to=" + week, mine);
   ASSERT_TRUE(slots);
   ASSERT_EQ(slots->status, 200) << slots->body;
   const json free = json::parse(slots->body)["slots"];
@@ -1730,8 +1816,8 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
   ASSERT_TRUE(steal);
   EXPECT_EQ(steal->status, 403) << steal->body;
   for (const auto& path : std::vector<std::string>{"/v1/holders/" + me.id + "/appointments",
-                                 "/v1/holders/" + me.id + "/reporting",
-                                 "/v1/holders/" + me.id + "/hearings"}) {
+                                                   "/v1/holders/" + me.id + "/reporting",
+                                                   "/v1/holders/" + me.id + "/hearings"}) {
     auto r = client().Get(path, mine);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 403) << path;
@@ -1742,11 +1828,13 @@ TEST_F(HttpTest, AHolderBooksMovesAndDownloadsTheirCalendar) {
   auto holder = client().Get("/v1/me", mine);
   const std::string a_number = json::parse(holder->body)["a_number"].get<std::string>();
   const std::string csv =
-      "a_number,hearing_id,starts_at,time_zone,court_name,court_address,judge,hearing_type,status\n" +
-      a_number + ",NYC-1," + week + "T13:30,America/New_York,Newark Immigration Court,"
+      "a_number,hearing_id,starts_at,time_zone,court_name,court_address,judge,hearing_type,"
+      "status\n" +
+      a_number + ",NYC-1," + week +
+      "T13:30,America/New_York,Newark Immigration Court,"
       "\"970 Broad St, Newark\",Judge Doe,master,scheduled\n";
-  auto imported = client().Post("/v1/hearings/import", auth(Role::enrollment_officer), csv,
-                                "text/csv");
+  auto imported =
+      client().Post("/v1/hearings/import", auth(Role::enrollment_officer), csv, "text/csv");
   ASSERT_TRUE(imported);
   ASSERT_EQ(imported->status, 200) << imported->body;
   auto hearings = client().Get("/v1/me/hearings", mine);

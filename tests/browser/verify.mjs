@@ -1,0 +1,336 @@
+// The officers' verify page in a real browser: Debian's Chromium driven by
+// playwright-core, the page's own policy in force (no bypass) for every
+// flow, axe-core (WCAG 2.0/2.1 A and AA) on every page in contexts that let
+// it in. Starts `sdcd demo` on a free port in a fresh folder, issues cards
+// through the API (one then revoked), and checks:
+// - field officer and screener each see what their role may, and no more;
+// - a card read from a photo upload, and with the camera (Chromium's fake
+//   video capture fed a picture of the card's code);
+// - valid, revoked, forged and a photo without a code, each told apart;
+// - the same page with JavaScript off (a form answered by the server);
+// - offline: the page opens from its service worker and verifies in the
+//   browser, and a validity list past its ttl is said to be out of date.
+//
+//   node tests/browser/verify.mjs SDCD_BINARY [SCREENSHOT_DIR]
+//
+// With SCREENSHOT_DIR, saves the pages at 360x740 as verify-*.png. Exit 0
+// when every check passed.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { inflateSync, deflateSync } from 'node:zlib';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const zxingPath = join(here, '..', '..', 'web', 'node_modules', '@zxing', 'library', 'umd', 'index.min.js');
+let chromium, axePath;
+try {
+  ({ chromium } = await import('playwright-core'));
+  axePath = require.resolve('axe-core/axe.min.js');
+} catch (e) {
+  console.error('FAIL playwright-core and axe-core are not installed in tests/browser: run scripts/setup.sh --test');
+  process.exit(1);
+}
+for (const [path, what] of [['/usr/bin/chromium', "Debian's chromium"], [zxingPath, 'web/node_modules (npm ci in web/)']]) {
+  if (!existsSync(path)) {
+    console.error(`FAIL ${what} is not installed: run scripts/setup.sh --test`);
+    process.exit(1);
+  }
+}
+const [sdcd, shots] = process.argv.slice(2);
+if (!sdcd) { console.error('usage: verify.mjs SDCD [SCREENSHOT_DIR]'); process.exit(2); }
+
+let failures = 0;
+const check = (name, ok, more = '') => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !more ? '' : ': ' + more}`);
+  if (!ok) failures++;
+};
+
+const port = await new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const base = `http://127.0.0.1:${port}`;
+const data = mkdtempSync(join(tmpdir(), 'sdc-verify-browser-'));
+const server = spawn(sdcd, ['demo', '--data', join(data, 'd'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+let log = '';
+server.stderr.on('data', (d) => { log += d; });
+let browsers = [];
+const cleanup = () => { try { server.kill('SIGKILL'); } catch {} rmSync(data, { recursive: true, force: true }); };
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+const viewport = { width: 360, height: 740 };
+
+async function api(method, path, token, body) {
+  const r = await fetch(base + path, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// A forgery: the card's signed data changed (one letter of the name) and
+// packed again as a valid code, the signature left as it was.
+const B45 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+function base45Decode(text) {
+  const out = [];
+  for (let i = 0; i < text.length; i += 3) {
+    const v = [...text.slice(i, i + 3)].reduce((acc, ch, k) => acc + B45.indexOf(ch) * 45 ** k, 0);
+    if (text.length - i >= 3) out.push(v >> 8, v & 0xff); else out.push(v);
+  }
+  return Buffer.from(out);
+}
+function base45Encode(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 2) {
+    let v = i + 1 < bytes.length ? bytes[i] * 256 + bytes[i + 1] : bytes[i];
+    const n = i + 1 < bytes.length ? 3 : 2;
+    for (let k = 0; k < n; k++) { s += B45[v % 45]; v = Math.floor(v / 45); }
+  }
+  return s;
+}
+function forge(barcode, from, to) {
+  const cose = inflateSync(base45Decode(barcode.slice(5)));
+  const at = cose.indexOf(Buffer.from(from));
+  if (at < 0) throw new Error(`${from} is not in the card`);
+  Buffer.from(to).copy(cose, at);
+  return 'SDC1:' + base45Encode(deflateSync(cose));
+}
+
+const shot = async (page, name) => {
+  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+};
+
+async function axe(context, path, name, prepare) {
+  const p = await context.newPage();
+  await p.goto(base + path);
+  if (prepare) await prepare(p);
+  await p.addScriptTag({ path: axePath });
+  const result = await p.evaluate(async () => await globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const v = result.violations.map((x) => `${x.id}: ${x.help} [${x.nodes.map((nd) => nd.target.join(' ')).join(', ')}]`);
+  check(`${name} has no axe violations`, v.length === 0, v.join('; '));
+  await p.close();
+}
+
+async function signIn(page, user, password) {
+  await page.goto(base + '/console/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('main button[type=submit]');
+}
+
+// Sends the code's text through the page's form.
+async function verifyText(page, text) {
+  await page.fill('#barcode', text);
+  await page.click('#verify-form button[type=submit]');
+  await page.waitForSelector('#result');
+}
+
+try {
+  for (let i = 0; i < 300 && !/listening on/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(base + '/healthz')).ok) break; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!/listening on/.test(log)) throw new Error('sdcd demo did not start:\n' + log);
+
+  // Cards through the API: the demo's second holder gets a new card (valid),
+  // the third one a card that is then revoked.
+  const officer = (await api('POST', '/v1/login', null, { username: 'officer', password: 'demo-officer-pass' })).token;
+  const holderOf = async (a) => (await api('GET', `/v1/holders?a_number=${a}`, officer)).holders[0].id;
+  const good = await api('POST', `/v1/holders/${await holderOf('A201-555-002')}/cards`, officer, {});
+  const bad = await api('POST', `/v1/holders/${await holderOf('A201-555-003')}/cards`, officer, {});
+  await api('POST', `/v1/cards/${bad.document_number}/revoke`, officer, { reason: 'reported stolen' });
+  const valid = good.issued.barcode;
+  const revoked = bad.issued.barcode;
+  const forged = forge(valid, 'MUSTERMANN', 'MUSTERMANX');
+
+  // Pictures of the card's code, drawn with the ZXing encoder: a PNG to
+  // upload, a Y4M video for the fake camera, a PNG with no code at all.
+  const drawer = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  browsers.push(drawer);
+  const dp = await (await drawer.newContext({ bypassCSP: true })).newPage();
+  await dp.addScriptTag({ path: zxingPath });
+  const art = await dp.evaluate(({ text }) => {
+    const ZX = globalThis.ZXing;
+    const hints = new Map([[ZX.EncodeHintType.MARGIN, 2]]);
+    const matrix = new ZX.QRCodeWriter().encode(text, ZX.BarcodeFormat.QR_CODE, 0, 0, hints);
+    const draw = (w, h, withCode) => {
+      const c = document.createElement('canvas');
+      c.width = w; c.height = h;
+      const g = c.getContext('2d');
+      g.fillStyle = '#fff'; g.fillRect(0, 0, w, h);
+      g.fillStyle = '#000';
+      g.font = '28px sans-serif';
+      g.fillText('SECURE DOCKET CARD', 24, 40);
+      if (withCode) {
+        const n = matrix.getWidth();
+        const px = Math.floor((h - 80) / n);
+        const x0 = Math.floor((w - n * px) / 2), y0 = 60;
+        for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) if (matrix.get(x, y)) g.fillRect(x0 + x * px, y0 + y * px, px, px);
+      }
+      return c;
+    };
+    const video = draw(1280, 720, true);
+    const gray = Array.from(video.getContext('2d').getImageData(0, 0, 1280, 720).data.filter((_, i) => i % 4 === 0));
+    return { png: draw(900, 900, true).toDataURL('image/png'), blank: draw(600, 400, false).toDataURL('image/png'), gray };
+  }, { text: valid });
+  await drawer.close();
+  browsers = browsers.filter((b) => b !== drawer);
+  const photo = join(data, 'card.png');
+  const blank = join(data, 'blank.png');
+  writeFileSync(photo, Buffer.from(art.png.split(',')[1], 'base64'));
+  writeFileSync(blank, Buffer.from(art.blank.split(',')[1], 'base64'));
+  const y = Buffer.from(art.gray);
+  const uv = Buffer.alloc((1280 / 2) * (720 / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
+  const y4m = join(data, 'card.y4m');
+  writeFileSync(y4m, Buffer.concat([Buffer.from('YUV4MPEG2 W1280 H720 F10:1 Ip A1:1 C420\n'), frame, frame, frame]));
+
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  browsers.push(browser);
+  if (shots) mkdirSync(shots, { recursive: true });
+
+  // ---- the field officer, JavaScript on, under the page's own policy ----
+  const field = await browser.newContext({ viewport, locale: 'en-US' });
+  const fp = await field.newPage();
+  const violations = [];
+  fp.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+  fp.on('pageerror', (e) => violations.push(`page error: ${e.message}`));
+  if (process.env.SDC_BROWSER_DEBUG) fp.on('console', (m) => console.log('console:', m.text()));
+  const loginRes = await fp.goto(base + '/console/login');
+  check('the sign-in page has the strict policy', (loginRes.headers()['content-security-policy'] || '').includes("default-src 'none'"));
+  await shot(fp, 'console-login');
+  await signIn(fp, 'field', 'demo-field-pass');
+  check('a field officer lands on the verify page', fp.url() === base + '/verify/', fp.url());
+  await fp.waitForSelector('html[data-verify-ready=true]');
+  check('the script shows the camera button', await fp.isVisible('#camera-start'));
+  // (waitForFunction would need eval, which the page's policy forbids.)
+  await fp.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await fp.locator('#device-state', { hasText: 'validity list' }).waitFor({ timeout: 15000 });
+  check('the device keeps a validity list', /validity list is from/.test(await fp.textContent('#device-state')), await fp.textContent('#device-state'));
+  await shot(fp, 'verify');
+
+  await verifyText(fp, valid);
+  check('valid: checked by the registry', (await fp.getAttribute('#result', 'data-source')) === 'registry');
+  check('valid: good, in words', (await fp.getAttribute('#result', 'class')).includes('good') && (await fp.textContent('#result h2')).includes('genuine and valid'));
+  check('valid: the field officer sees the A-number and the case status', /A-number/.test(await fp.textContent('#result')) && /Case status/.test(await fp.textContent('#result')));
+  check('valid: the card photo and the registry photo', (await fp.locator('#result .faces img').count()) === 2);
+  const thumbOk = await fp.evaluate(() => [...document.querySelectorAll('#result .faces img')].every((i) => i.complete && i.naturalWidth > 0));
+  check('valid: the faces are drawn', thumbOk);
+  await shot(fp, 'verify-valid');
+
+  await verifyText(fp, revoked);
+  check('revoked: bad, in words', (await fp.getAttribute('#result', 'class')).includes('bad') && /revoked/.test(await fp.textContent('#result h2')));
+  await shot(fp, 'verify-revoked');
+
+  await verifyText(fp, forged);
+  const forgedText = await fp.textContent('#result');
+  check('forged: the signature does not match, and no holder data', (await fp.getAttribute('#result', 'class')).includes('bad') &&
+    /forged/.test(await fp.textContent('#result h2')) && !/MUSTERMAN/.test(forgedText), forgedText);
+  await shot(fp, 'verify-forged');
+
+  // A photo of the code, decoded by the server.
+  await fp.goto(base + '/verify/');
+  await fp.setInputFiles('#photo', photo);
+  await fp.click('#verify-form button[type=submit]');
+  await fp.waitForSelector('#result');
+  check('photo upload: read and valid', (await fp.getAttribute('#result', 'class')).includes('good'));
+  await fp.goto(base + '/verify/');
+  await fp.setInputFiles('#photo', blank);
+  await fp.click('#verify-form button[type=submit]');
+  await fp.waitForSelector('[role=alert]');
+  check('a photo without a code is told', /No card code could be read/.test(await fp.textContent('[role=alert]')));
+  check('no policy violations on the field officer\'s pages', violations.length === 0, violations.join('; '));
+
+  // ---- offline: from the service worker, verified in the browser ----
+  await fp.goto(base + '/verify/');
+  await fp.waitForSelector('html[data-verify-ready=true]');
+  await field.setOffline(true);
+  await fp.reload();
+  await fp.waitForSelector('html[data-verify-ready=true]');
+  check('offline: the page opens from the service worker', (await fp.textContent('h1')).includes('Verify a card'));
+  await verifyText(fp, valid);
+  check('offline: verified on the device', (await fp.getAttribute('#result', 'data-source')) === 'device');
+  check('offline: valid', (await fp.getAttribute('#result', 'data-result')) === 'VALID' && (await fp.getAttribute('#result', 'class')).includes('good'));
+  await shot(fp, 'verify-offline');
+  await verifyText(fp, revoked);
+  check('offline: the kept list knows the revoked card', (await fp.getAttribute('#result', 'data-result')) === 'REVOKED');
+  await verifyText(fp, forged);
+  check('offline: the forged card is BAD_SIGNATURE', (await fp.getAttribute('#result', 'data-result')) === 'BAD_SIGNATURE');
+  // Two hours later (the demo list's ttl is one hour): out of date.
+  await fp.clock.install({ time: Date.now() + 2 * 3600 * 1000 });
+  await fp.reload();
+  await fp.waitForSelector('html[data-verify-ready=true]');
+  check('offline: a list past its ttl is out of date', /out of date/.test(await fp.textContent('#device-state')), await fp.textContent('#device-state'));
+  await verifyText(fp, valid);
+  check('offline: still verified with the kept list', (await fp.getAttribute('#result', 'data-result')) === 'VALID');
+  await shot(fp, 'verify-stale');
+  await field.setOffline(false);
+
+  // ---- the screener: identity and validity only ----
+  const screener = await browser.newContext({ viewport, locale: 'en-US' });
+  const sp = await screener.newPage();
+  await signIn(sp, 'screener', 'demo-screener-pass');
+  await sp.waitForSelector('html[data-verify-ready=true]');
+  await verifyText(sp, valid);
+  const seen = await sp.textContent('#result');
+  check('screener: valid with name and photo', /MUSTERMANN/.test(seen) && (await sp.locator('#result .faces img').count()) === 1, seen);
+  check('screener: no A-number, no case status', !/A-number|Case status|Next hearing|201555002/.test(seen), seen);
+  await shot(sp, 'verify-screener');
+
+  // ---- JavaScript off: the same form, answered by the server ----
+  const plain = await browser.newContext({ viewport, javaScriptEnabled: false, locale: 'es-ES' });
+  const pp = await plain.newPage();
+  await signIn(pp, 'field', 'demo-field-pass');
+  check('without JavaScript: the verify page, in Spanish', pp.url() === base + '/verify/' && (await pp.getAttribute('html', 'lang')) === 'es');
+  check('without JavaScript: no camera button', !(await pp.isVisible('#camera-start')));
+  await pp.setInputFiles('#photo', photo);
+  await pp.click('#verify-form button[type=submit]');
+  check('without JavaScript: the photo is verified', (await pp.getAttribute('#result', 'class')).includes('good') && /auténtica y válida/.test(await pp.textContent('#result h2')));
+
+  // ---- the camera: Chromium's fake capture shows the card's code ----
+  const camera = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+  });
+  browsers.push(camera);
+  const cam = await camera.newContext({ viewport, locale: 'en-US', permissions: ['camera'] });
+  const cp = await cam.newPage();
+  await signIn(cp, 'field', 'demo-field-pass');
+  await cp.waitForSelector('html[data-verify-ready=true]');
+  await cp.click('#camera-start');
+  await cp.waitForSelector('#result', { timeout: 60000 });
+  check('camera: the code is read and verified', (await cp.getAttribute('#result', 'class')).includes('good'), await cp.textContent('#result'));
+
+  // ---- axe on every page ----
+  const state = await field.storageState();
+  const axeCtx = await browser.newContext({ viewport, storageState: state, bypassCSP: true });
+  const visitor = await browser.newContext({ viewport, bypassCSP: true });
+  await axe(visitor, '/console/login', 'console login');
+  await axe(axeCtx, '/console/', 'console home');
+  await axe(axeCtx, '/verify/', 'verify page');
+  for (const [name, text] of [['valid', valid], ['revoked', revoked], ['forged', forged]])
+    await axe(axeCtx, '/verify/', `verify page, ${name}`, (p) => verifyText(p, text));
+  await axe(axeCtx, '/verify/', 'verify page, offline result', async (p) => {
+    await p.waitForSelector('html[data-verify-ready=true]');
+    await axeCtx.setOffline(true);
+    await verifyText(p, valid);
+    await axeCtx.setOffline(false);
+  });
+} catch (e) {
+  console.error(e);
+  failures++;
+} finally {
+  for (const b of browsers) await b.close().catch(() => {});
+  cleanup();
+}
+console.log(failures ? `${failures} check(s) failed` : 'all verify page checks passed');
+process.exit(failures ? 1 : 0);
