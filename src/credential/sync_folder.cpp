@@ -13,8 +13,30 @@ constexpr const char* kSignersFile = "signers.pem";
 constexpr const char* kListFile = "validity.cwt";
 constexpr const char* kStateFile = "sync.json";
 constexpr std::size_t kMaxStateBytes = 64u << 10;
+constexpr UnixTime kLastWritableTime = 253402300799;  // 9999-12-31T23:59:59Z
 
-std::string state_to_json(const SyncState& s) {
+// A string member; an absent one reads as empty.
+Result<std::string> string_field(const nlohmann::json& j, const char* name) {
+  if (!j.contains(name)) return std::string();
+  if (!j[name].is_string())
+    return fail(Errc::parse, std::string("\"") + name + "\" is not a string");
+  return j[name].get<std::string>();
+}
+
+Result<UnixTime> time_field(const nlohmann::json& j, const char* name) {
+  if (!j.contains(name) || !j[name].is_string())
+    return fail(Errc::parse, std::string("\"") + name + "\" is missing or not a string");
+  auto t = parse_time(j[name].get<std::string>());
+  if (!t) return fail(Errc::parse, std::string("\"") + name + "\": " + t.error().message);
+  // What render_sync_state can write back: 1970 to the end of year 9999.
+  if (*t < 0 || *t > kLastWritableTime)
+    return fail(Errc::parse, std::string("\"") + name + "\": out of range (1970 to 9999)");
+  return t;
+}
+
+}  // namespace
+
+std::string render_sync_state(const SyncState& s) {
   nlohmann::json j = {
       {"url", s.url},
       {"etag", s.etag},
@@ -22,34 +44,28 @@ std::string state_to_json(const SyncState& s) {
       {"list",
        {{"uri", s.list.uri}, {"iat", format_time(s.list.iat)}, {"exp", format_time(s.list.exp)}}}};
   if (s.list.ttl) j["list"]["ttl"] = *s.list.ttl;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
-Result<UnixTime> time_field(const nlohmann::json& j, const char* name) {
-  if (!j.contains(name) || !j[name].is_string())
-    return fail(Errc::parse, std::string("\"") + name + "\" is missing or not a string");
-  return parse_time(j[name].get<std::string>());
-}
-
-Result<SyncState> state_from_json(std::string_view text) {
+Result<SyncState> parse_sync_state(std::string_view text) {
   auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return fail(Errc::parse, "not a JSON object");
   if (!j.contains("list") || !j["list"].is_object())
     return fail(Errc::parse, "\"list\" is missing or not an object");
   const auto& l = j["list"];
-  SyncState s;
-  s.url = j.value("url", "");
-  s.etag = j.value("etag", "");
-  s.list.uri = l.value("uri", "");
+  auto url = string_field(j, "url");
+  auto etag = string_field(j, "etag");
+  auto uri = string_field(l, "uri");
   auto fetched = time_field(j, "fetched_at");
   auto iat = time_field(l, "iat");
   auto exp = time_field(l, "exp");
+  if (!url) return std::unexpected(url.error());
+  if (!etag) return std::unexpected(etag.error());
+  if (!uri) return std::unexpected(uri.error());
   if (!fetched) return std::unexpected(fetched.error());
   if (!iat) return std::unexpected(iat.error());
   if (!exp) return std::unexpected(exp.error());
-  s.fetched_at = *fetched;
-  s.list.iat = *iat;
-  s.list.exp = *exp;
+  SyncState s{std::move(*url), std::move(*etag), *fetched, {std::move(*uri), *iat, *exp, {}}};
   if (l.contains("ttl")) {
     if (!l["ttl"].is_number_unsigned())
       return fail(Errc::parse, "\"ttl\" is not a number of seconds");
@@ -58,13 +74,15 @@ Result<SyncState> state_from_json(std::string_view text) {
   return s;
 }
 
+namespace {
+
 // The kept state: nullopt when the folder holds none.
 Result<std::optional<SyncState>> read_state(const std::filesystem::path& dir) {
   auto path = dir / kStateFile;
   if (!std::filesystem::exists(path)) return std::optional<SyncState>{};
   auto text = read_file(path, kMaxStateBytes);
   if (!text) return std::unexpected(text.error());
-  auto s = state_from_json(*text);
+  auto s = parse_sync_state(*text);
   if (!s) return fail(Errc::parse, path.string() + ": " + s.error().message);
   return std::optional<SyncState>(std::move(*s));
 }
@@ -188,7 +206,7 @@ Result<SyncOutcome> SyncFolder::keep(const SyncFetch& fetch) const {
   if (fetch.list && out.list != ListChange::unchanged)
     if (auto w = write_file_atomic(dir_ / kListFile, as_chars(*fetch.list)); !w)
       return std::unexpected(w.error());
-  if (auto w = write_file_atomic(dir_ / kStateFile, state_to_json(out.state)); !w)
+  if (auto w = write_file_atomic(dir_ / kStateFile, render_sync_state(out.state)); !w)
     return std::unexpected(w.error());
   return out;
 }

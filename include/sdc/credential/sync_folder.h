@@ -27,6 +27,11 @@ struct SyncState {
   StatusListClaims list;    // the kept list's uri, iat, exp and ttl
 };
 
+// sync.json: `render_sync_state` writes it, `parse_sync_state` reads it
+// back (Errc::parse naming the field when it is not such a file).
+std::string render_sync_state(const SyncState& state);
+Result<SyncState> parse_sync_state(std::string_view json);
+
 // What one fetch brought back.
 struct SyncFetch {
   std::string url;

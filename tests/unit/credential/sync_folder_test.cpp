@@ -155,6 +155,39 @@ TEST(SyncFolder, WhatDoesNotVerifyIsNotKept) {
   EXPECT_EQ(none.error().code, Errc::not_found);
 }
 
+TEST(SyncFolder, StateReadsBackAndBadStatesNameTheField) {
+  SyncState state{kUrl, "\"e1\"", kTestNow + 5, {kUri, kTestNow, kTestNow + 86400, 300}};
+  auto back = parse_sync_state(render_sync_state(state));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->url, kUrl);
+  EXPECT_EQ(back->etag, "\"e1\"");
+  EXPECT_EQ(back->fetched_at, kTestNow + 5);
+  EXPECT_EQ(back->list.uri, kUri);
+  EXPECT_EQ(back->list.iat, kTestNow);
+  EXPECT_EQ(back->list.exp, kTestNow + 86400);
+  EXPECT_EQ(back->list.ttl, 300u);
+  auto refused = [](std::string_view json, std::string_view why) {
+    auto r = parse_sync_state(json);
+    ASSERT_FALSE(r) << json;
+    EXPECT_EQ(r.error().code, Errc::parse);
+    EXPECT_NE(r.error().message.find(why), std::string::npos) << r.error().message;
+  };
+  refused("[1]", "not a JSON object");
+  refused(R"({"fetched_at": "2026-01-01T00:00:00Z"})", "\"list\"");
+  refused(R"({"url": 7, "fetched_at": "2026-01-01T00:00:00Z",
+             "list": {"iat": "2026-01-01T00:00:00Z", "exp": "2026-01-02T00:00:00Z"}})",
+          "\"url\" is not a string");
+  refused(R"({"fetched_at": "2026-01-01T00:00:00Z",
+             "list": {"iat": "yesterday", "exp": "2026-01-02T00:00:00Z"}})",
+          "\"iat\"");
+  refused(R"({"fetched_at": "2026-01-01T00:00:00Z",
+             "list": {"iat": "253402300800", "exp": "2026-01-02T00:00:00Z"}})",
+          "out of range");
+  refused(R"({"fetched_at": "2026-01-01T00:00:00Z",
+             "list": {"iat": "2026-01-01T00:00:00Z", "exp": "2026-01-02T00:00:00Z", "ttl": -1}})",
+          "\"ttl\"");
+}
+
 TEST(SyncFolder, StaleWarningPastTheTtlOnly) {
   StatusListClaims c{kUri, kTestNow, kTestNow + 86400, 300};
   EXPECT_EQ(stale_list_warning(c, kTestNow + 300), "");
