@@ -32,6 +32,7 @@ all_targets=(barcode_fuzz cose_cbor_fuzz status_list_fuzz base45_zlib_fuzz image
 all_targets+=(i18n_catalogue_fuzz office_hours_fuzz)
 all_targets+=(notify_contact_fuzz)
 all_targets+=(portal_input_fuzz)
+all_targets+=(sync_state_fuzz)
 [[ $# -gt 0 ]] && targets=("$@") || targets=("${all_targets[@]}")
 
 build=$root/build-fuzz
@@ -58,6 +59,7 @@ max_len[office_hours_fuzz]=256  # seven days of hours are 83 bytes
 max_len[notify_contact_fuzz]=1024  # a contact field of a few words
 max_len[portal_input_fuzz]=8192  # a cookie header, a form body (4 KiB at most) and a language header
 max_len[i18n_catalogue_fuzz]=16384  # a language byte and a catalogue; the real ones are ~20 KB
+max_len[sync_state_fuzz]=4096  # sync.json as sdc sync writes it is ~300 bytes
 
 # --- build -------------------------------------------------------------------
 if [[ ! -f $build/build.ninja ]]; then

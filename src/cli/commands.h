@@ -35,6 +35,7 @@ int usage_error(const Error& error);
 void register_pki(CLI::App& app);
 void register_issue(CLI::App& app);
 void register_verify(CLI::App& app);
+void register_sync(CLI::App& app);  // sync: an offline copy for verify --synced
 void register_status(CLI::App& app);
 void register_mrz(CLI::App& app);
 void register_demo(CLI::App& app);

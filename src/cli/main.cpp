@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   sdc::cli::register_pki(app);
   sdc::cli::register_issue(app);
   sdc::cli::register_verify(app);
+  sdc::cli::register_sync(app);
   sdc::cli::register_status(app);
   sdc::cli::register_mrz(app);
   sdc::cli::register_demo(app);

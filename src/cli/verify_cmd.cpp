@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sdc/barcode/barcode.h"
+#include "sdc/credential/sync_folder.h"
 #include "sdc/credential/verify.h"
 #include "sdc/i18n/catalogues.h"
 #include "sdc/i18n/language.h"
@@ -13,8 +14,8 @@ namespace sdc::cli {
 namespace {
 
 struct VerifyArgs {
-  std::string root, signers, now, barcode, barcode_file, image, cache, role = "officer",
-                                                                       language = "en";
+  std::string root, signers, synced, now, barcode, barcode_file, image, cache, role = "officer",
+      language = "en";
   std::vector<std::string> status;
 };
 
@@ -34,19 +35,27 @@ class ListStore {
 
   // Returns an error message when the file cannot be used.
   std::string offer_file(const std::filesystem::path& path, bool keep) {
-    auto data = read_file(path, 80u << 20);
+    auto data = read_file(path, kMaxStatusListToken);
     if (!data) return data.error().message;
     auto token = load_status_list_token(as_bytes(*data), trust_);
     if (!token) return path.filename().string() + ": " + token.error().message;
     std::string uri = token->claims.uri;
-    if (cache_.offer(std::move(*token)) == StatusListCache::Offer::kept_newer)
-      return path.filename().string() + ": older than the list already held for " + uri +
-             " (an older list never replaces a newer one)";
+    if (auto why = offer(std::move(*token)); !why.empty())
+      return path.filename().string() + ": " + why;
     if (keep && !dir_.empty()) {
       std::filesystem::create_directories(dir_);
       auto name = hex_encode(crypto::sha256(as_bytes(uri))).substr(0, 16) + ".cwt";
       (void)write_file_atomic(dir_ / name, *data);
     }
+    return {};
+  }
+
+  // Offers a list already checked against the trust (not kept in the folder).
+  std::string offer(StatusListToken token) {
+    std::string uri = token.claims.uri;
+    if (cache_.offer(std::move(token)) == StatusListCache::Offer::kept_newer)
+      return "older than the list already held for " + uri +
+             " (an older list never replaces a newer one)";
     return {};
   }
 
@@ -92,13 +101,29 @@ nlohmann::json verification_json(const Verification& v, const std::string& role,
   return out;
 }
 
+// The age of the list the card was looked up in (else of the synced one),
+// and a warning once it is past its ttl.
+void add_synced_age(nlohmann::json& out, const SyncedTrust& synced, const Verification& v,
+                    const StatusListCache& cache, UnixTime now) {
+  out["synced_from"] = synced.state.url;
+  out["synced_at"] = format_time(synced.state.fetched_at);
+  const StatusListToken* used = v.claims ? cache.find(v.claims->status_uri) : nullptr;
+  if (!used && synced.list) used = &*synced.list;
+  if (!used) return;
+  out["status_list_age_seconds"] = list_age_seconds(used->claims, now);
+  if (auto w = stale_list_warning(used->claims, now); !w.empty()) out["status_list_warning"] = w;
+}
+
 }  // namespace
 
 void register_verify(CLI::App& app) {
   auto* cmd = app.add_subcommand("verify", "Verify a card's barcode offline");
   auto a = std::make_shared<VerifyArgs>();
-  cmd->add_option("--root", a->root, "The root certificate (PEM)")->required();
-  cmd->add_option("--signers", a->signers, "The signer bundle (PEM)")->required();
+  cmd->add_option("--root", a->root, "The root certificate (PEM); required unless --synced");
+  cmd->add_option("--signers", a->signers, "The signer bundle (PEM); required unless --synced");
+  cmd->add_option("--synced", a->synced,
+                  "A folder kept by `sdc sync`: its root, signers and validity list, instead of "
+                  "--root and --signers; adds the list's age, and a warning past its ttl");
   cmd->add_option("--status", a->status, "A validity Status List Token (may be repeated)");
   cmd->add_option("--status-cache", a->cache,
                   "Folder keeping the newest validity list seen per uri, across runs");
@@ -122,8 +147,24 @@ void register_verify(CLI::App& app) {
   on_run(cmd, [a] {
     auto now = resolve_now(a->now);
     if (!now) return usage_error(now.error());
-    auto trust = TrustStore::from_files(a->root, a->signers);
-    if (!trust) return usage_error(trust.error());
+    if (!a->synced.empty() && (!a->root.empty() || !a->signers.empty()))
+      return usage_error("--synced takes the root and signers from " + a->synced +
+                         ": give either --synced or --root and --signers, not both");
+    if (a->synced.empty() && (a->root.empty() || a->signers.empty()))
+      return usage_error("--root and --signers are required (or --synced DIR, kept by sdc sync)");
+    std::optional<SyncedTrust> synced;
+    if (!a->synced.empty()) {
+      auto s = SyncFolder(a->synced).load();
+      if (!s) return usage_error(s.error());
+      synced = std::move(*s);
+    }
+    std::optional<TrustStore> given;
+    if (!synced) {
+      auto t = TrustStore::from_files(a->root, a->signers);
+      if (!t) return usage_error(t.error());
+      given = std::move(*t);
+    }
+    const TrustStore* trust = synced ? &synced->trust : &*given;
     std::string barcode = a->barcode;
     if (!a->barcode_file.empty()) {
       auto text = read_text_file(a->barcode_file);
@@ -146,6 +187,12 @@ void register_verify(CLI::App& app) {
     ListStore lists(*trust, a->cache);
     lists.load_kept();
     std::vector<std::string> problems;
+    if (synced && synced->list) {
+      if (auto why = lists.offer(*synced->list); !why.empty())
+        problems.push_back(a->synced + ": " + why);
+    } else if (synced) {
+      problems.push_back(synced->list_problem);
+    }
     for (const auto& f : a->status)
       if (auto why = lists.offer_file(f, true); !why.empty()) problems.push_back(why);
     Verification v = verify_barcode(barcode, *trust, &lists.cache(), *now);
@@ -153,7 +200,9 @@ void register_verify(CLI::App& app) {
     if (!catalogues) return usage_error(catalogues.error());
     auto explanation = catalogues->format(a->language, explanation_key(v));
     if (!explanation) return usage_error(explanation.error());
-    print_json(verification_json(v, a->role, problems, *explanation));
+    nlohmann::json out = verification_json(v, a->role, problems, *explanation);
+    if (synced) add_synced_age(out, *synced, v, lists.cache(), *now);
+    print_json(out);
     if (v.result != VerifyResult::valid) return int{kNegative};
     return v.status.validity == Validity::valid ? int{kOk} : int{kUnchecked};
   });

@@ -17,6 +17,8 @@ class TrustStore;
 
 inline constexpr std::string_view kStatusListContentType = "application/statuslist+cwt";
 inline constexpr std::size_t kMaxInflatedStatusList = 64u << 20;
+// The largest token a verifier reads (from a file or a server).
+inline constexpr std::size_t kMaxStatusListToken = 80u << 20;
 
 enum class CardState : std::uint8_t { valid = 0, invalid = 1, suspended = 2 };
 
