@@ -797,7 +797,8 @@ function derTime(tlv) {
   if (tlv.tag === 0x17) y += y < 50 ? 2000 : 1900;
   const [mo, d, h, mi] = m.slice(2, 6).map(Number);
   const se = m[6] ? Number(m[6]) : 0;
-  const monthDays = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
   if (mo < 1 || mo > 12 || d < 1 || d > monthDays[mo - 1] || h > 23 || mi > 59 || se > 59) return UNREADABLE_TIME;
   let offset = 0;
   if (m[8] !== 'Z') {
