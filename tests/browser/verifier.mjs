@@ -163,7 +163,8 @@ try {
     const got = out.results[i];
     const bad = [];
     if (got.thrown) bad.push(`threw ${got.thrown}`);
-    if (got.result !== c.expected.result) bad.push(`result ${got.result} (${got.detail}), expected ${c.expected.result}`);
+    if (got.result !== c.expected.result)
+      bad.push(`result ${got.result} (${got.detail}), expected ${c.expected.result}`);
     if ('holder' in c.expected) {
       if (!got.holder) bad.push('no holder');
       else
@@ -198,7 +199,8 @@ try {
   }
   check('the other-uri list loads but is not used', out.problems['validity-other-uri.cwt'].load === null &&
     /no validity list/.test(out.problems['validity-other-uri.cwt'].verification.validityReason ?? ''));
-  check('the expired list says it expired', /expired at/.test(out.problems['validity-expired.cwt'].verification.validityReason ?? ''));
+  check('the expired list says it expired',
+    /expired at/.test(out.problems['validity-expired.cwt'].verification.validityReason ?? ''));
   check('the future list says it is from the future',
     /issued in the future/.test(out.problems['validity-future.cwt'].verification.validityReason ?? ''));
 

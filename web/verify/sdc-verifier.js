@@ -709,12 +709,15 @@ function derChildren(tlv) {
 }
 
 function derOid(tlv) {
-  if (tlv.tag !== 0x06 || tlv.body.length === 0) throw derError('expected an OBJECT IDENTIFIER');
+  if (!tlv || tlv.tag !== 0x06 || tlv.body.length === 0) throw derError('expected an OBJECT IDENTIFIER');
+  const b = tlv.body;
+  if (b[b.length - 1] & 0x80) throw derError('an OBJECT IDENTIFIER ends inside a subidentifier');
   const parts = [];
   let v = 0;
-  for (let i = 0; i < tlv.body.length; ++i) {
-    v = v * 128 + (tlv.body[i] & 0x7f);
-    if (!(tlv.body[i] & 0x80)) {
+  for (let i = 0; i < b.length; ++i) {
+    if (v === 0 && b[i] === 0x80) throw derError('an OBJECT IDENTIFIER subidentifier is padded');
+    v = v * 128 + (b[i] & 0x7f);
+    if (!(b[i] & 0x80)) {
       if (parts.length === 0) {
         const first = v < 40 ? 0 : v < 80 ? 1 : 2;
         parts.push(first, v - first * 40);
@@ -727,96 +730,222 @@ function derOid(tlv) {
   return parts.join('.');
 }
 
-function derTime(tlv) {
-  const s = String.fromCharCode(...tlv.body);
-  let m;
-  if (tlv.tag === 0x17 && (m = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s))) {
-    const yy = Number(m[1]);
-    m[1] = String(yy < 50 ? 2000 + yy : 1900 + yy);
-  } else if (tlv.tag === 0x18 && (m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s))) {
-    // GeneralizedTime
-  } else {
-    throw derError('a validity time is neither UTCTime nor GeneralizedTime in UTC');
+function derInteger(tlv) {
+  if (!tlv || tlv.tag !== 0x02 || tlv.body.length === 0) throw derError('expected an INTEGER');
+  const b = tlv.body;
+  if (b.length > 1 && ((b[0] === 0 && b[1] < 0x80) || (b[0] === 0xff && b[1] >= 0x80)))
+    throw derError('an INTEGER is padded');
+  return b;
+}
+
+function derBitString(tlv) {
+  if (!tlv || tlv.tag !== 0x03 || tlv.body.length === 0 || tlv.body[0] > 7)
+    throw derError('expected a BIT STRING');
+  return tlv.body;
+}
+
+// SEQUENCE { algorithm OID, parameters ANY OPTIONAL }.
+function derAlgorithm(tlv) {
+  if (!tlv || tlv.tag !== 0x30) throw derError('expected an AlgorithmIdentifier');
+  const parts = derChildren(tlv);
+  if (parts.length < 1 || parts.length > 2) throw derError('an AlgorithmIdentifier has one or two parts');
+  // The parameters are ANY; constructed universal ones must hold whole items.
+  if (parts[1] && (parts[1].tag & 0xe0) === 0x20) derChildren(parts[1]);
+  return { oid: derOid(parts[0]), params: parts[1] ?? null };
+}
+
+// Name: SEQUENCE OF SET OF SEQUENCE { type OID, value }. As in OpenSSL, a
+// value is of a type of its DirectoryString mask (the string types, BIT
+// STRING, SEQUENCE, and universal tags it has no name for), and the strings
+// it canonicalises must decode (UTF8String as UTF-8, BMPString in 2-byte,
+// UniversalString in 4-byte units).
+const NAME_VALUE_TAGS = new Set([0x03, 0x07, 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x12, 0x13, 0x14,
+  0x16, 0x1c, 0x1d, 0x1e, 0x30]);
+function derName(tlv) {
+  // SEQUENCE OF and SET OF take their tag with or without the constructed
+  // bit, as OpenSSL's decoder does.
+  if (!tlv || (tlv.tag !== 0x30 && tlv.tag !== 0x10)) throw derError('expected a Name');
+  for (const rdn of derChildren(tlv)) {
+    if (rdn.tag !== 0x31 && rdn.tag !== 0x11) throw derError('a Name is made of SETs');
+    for (const atv of derChildren(rdn)) {
+      const parts = atv.tag === 0x30 ? derChildren(atv) : [];
+      if (parts.length !== 2) throw derError('a Name attribute is a type and a value');
+      derOid(parts[0]);
+      const value = parts[1];
+      if (!NAME_VALUE_TAGS.has(value.tag)) throw derError('a Name value is of a type names do not take');
+      if (value.tag === 0x03) derBitString(value);
+      if (value.tag === 0x0c && !validUtf8(value.body)) throw derError('a UTF8String is not UTF-8');
+      if (value.tag === 0x1e && value.body.length % 2 !== 0) throw derError('a BMPString has an odd length');
+      if (value.tag === 0x1c && value.body.length % 4 !== 0) throw derError('a UniversalString is cut');
+    }
   }
-  const [y, mo, d, h, mi, se] = m.slice(1).map(Number);
+  return tlv;
+}
+
+// UTCTime or GeneralizedTime as ASN1_TIME_to_tm reads it; a time it cannot
+// read leaves its struct tm zeroed, which asn1_to_unix turns into
+// 1900-01-00 (1899-12-31).
+const UNREADABLE_TIME = -2209075200n;
+function derTime(tlv) {
+  if (!tlv || (tlv.tag !== 0x17 && tlv.tag !== 0x18)) throw derError('expected a UTCTime or GeneralizedTime');
+  const s = String.fromCharCode(...tlv.body);
+  const m = tlv.tag === 0x17
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?()(Z|[+-]\d{4})$/.exec(s)
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(\.\d+)?(Z|[+-]\d{4})$/.exec(s);
+  if (!m) return UNREADABLE_TIME;
+  let y = Number(m[1]);
+  if (tlv.tag === 0x17) y += y < 50 ? 2000 : 1900;
+  const [mo, d, h, mi] = m.slice(2, 6).map(Number);
+  const se = m[6] ? Number(m[6]) : 0;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  if (mo < 1 || mo > 12 || d < 1 || d > monthDays[mo - 1] || h > 23 || mi > 59 || se > 59) return UNREADABLE_TIME;
+  let offset = 0;
+  if (m[8] !== 'Z') {
+    const oh = Number(m[8].slice(1, 3)), om = Number(m[8].slice(3, 5));
+    if (oh > 12 || om > 59) return UNREADABLE_TIME;
+    offset = (m[8][0] === '+' ? 1 : -1) * (oh * 3600 + om * 60);
+  }
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, se, 0);
-  return BigInt(Math.floor(date.getTime() / 1000));
+  return BigInt(Math.floor(date.getTime() / 1000) - offset);
 }
 
+// A certificate as d2i_X509 takes it: the structure of RFC 5280 §4.1, each
+// field of its type, nothing extra; extension values are read afterwards,
+// and one that does not decode makes the certificate invalid for paths
+// (as OpenSSL's EXFLAG_INVALID) rather than unreadable.
 function parseCertificate(der) {
   const top = derRead(der, 0);
   if (top.tag !== 0x30) throw derError('a certificate is a SEQUENCE');
-  const certDer = der.subarray(top.start, top.end);
-  const [tbs, sigAlg, sigValue] = derChildren(top);
-  if (!tbs || tbs.tag !== 0x30 || !sigAlg || sigAlg.tag !== 0x30 || !sigValue || sigValue.tag !== 0x03)
+  const outer = derChildren(top);
+  if (outer.length !== 3 || outer[0].tag !== 0x30)
     throw derError('a certificate is tbsCertificate, signatureAlgorithm, signatureValue');
+  const [tbs, sigAlg, sigValue] = outer;
+  const sigAlgId = derAlgorithm(sigAlg);
+  const signature = derBitString(sigValue);
   const t = derChildren(tbs);
   let i = 0;
-  if (t[i] && t[i].tag === 0xa0) ++i; // version
-  const [serial, tbsSigAlg, issuer, validity, subject, spki] = t.slice(i, i + 6);
-  if (!serial || serial.tag !== 0x02 || !tbsSigAlg || tbsSigAlg.tag !== 0x30 || !issuer ||
-      issuer.tag !== 0x30 || !validity || validity.tag !== 0x30 || !subject || subject.tag !== 0x30 ||
-      !spki || spki.tag !== 0x30)
-    throw derError('the certificate body lacks a required field');
-  const [nb, na] = derChildren(validity);
-  if (!nb || !na) throw derError('the validity lacks a time');
+  if (t[i] && t[i].tag === 0xa0) {
+    const v = derChildren(t[i]);
+    if (v.length !== 1) throw derError('the version is one INTEGER');
+    derInteger(v[0]);
+    ++i;
+  }
+  derInteger(t[i++]);
+  const tbsSigAlg = t[i++];
+  derAlgorithm(tbsSigAlg);
+  const issuer = derName(t[i++]);
+  const validity = t[i++];
+  if (!validity || validity.tag !== 0x30) throw derError('expected the validity');
+  const times = derChildren(validity);
+  if (times.length !== 2) throw derError('the validity is two times');
+  const subject = derName(t[i++]);
+  const spki = t[i++];
+  if (!spki || spki.tag !== 0x30) throw derError('expected the public key');
+  const spkiParts = derChildren(spki);
+  if (spkiParts.length !== 2) throw derError('the public key is an algorithm and a BIT STRING');
+  const keyAlg = derAlgorithm(spkiParts[0]);
+  derBitString(spkiParts[1]);
+  let extensions = null;
+  for (const [tag, name] of [[0x81, 'issuerUniqueID'], [0x82, 'subjectUniqueID'], [0xa3, 'extensions']]) {
+    if (!t[i] || t[i].tag !== tag) continue;
+    if (tag === 0xa3) {
+      const seq = derChildren(t[i]);
+      if (seq.length !== 1 || (seq[0].tag !== 0x30 && seq[0].tag !== 0x10))
+        throw derError('extensions are one SEQUENCE');
+      extensions = derChildren(seq[0]);
+    } else if (t[i].body.length === 0 || t[i].body[0] > 7) {
+      throw derError(`the ${name} is a BIT STRING`);
+    }
+    ++i;
+  }
+  if (i !== t.length) throw derError('the certificate body has fields after its last');
+
   const cert = {
-    der: certDer,
+    der: der.subarray(top.start, top.end),
     tbs: top.body.subarray(tbs.start, tbs.end),
     sigAlg: top.body.subarray(sigAlg.start, sigAlg.end),
     tbsSigAlg: tbs.body.subarray(tbsSigAlg.start, tbsSigAlg.end),
-    sigAlgOid: derOid(derChildren(sigAlg)[0] || {}),
-    signature: sigValue.body,
+    sigAlgOid: sigAlgId.oid,
+    signature,
     issuer: tbs.body.subarray(issuer.start, issuer.end),
     subject: tbs.body.subarray(subject.start, subject.end),
-    notBefore: derTime(nb),
-    notAfter: derTime(na),
+    notBefore: derTime(times[0]),
+    notAfter: derTime(times[1]),
     spki: tbs.body.subarray(spki.start, spki.end),
-    keyOid: null,
-    curveOid: null,
+    keyOid: keyAlg.oid,
+    curveOid: keyAlg.params && keyAlg.params.tag === 0x06 ? derOid(keyAlg.params) : null,
     basicConstraintsCa: false,
     keyUsage: null, // null when absent, else the first byte of the bits
     subjectKeyId: null,
     authorityKeyId: null,
     unhandledCritical: false,
+    invalidExtensions: false,
   };
-  const spkiAlg = derChildren(spki)[0];
-  if (!spkiAlg || spkiAlg.tag !== 0x30) throw derError('the public key lacks its algorithm');
-  const algParts = derChildren(spkiAlg);
-  cert.keyOid = derOid(algParts[0] || {});
-  if (algParts[1] && algParts[1].tag === 0x06) cert.curveOid = derOid(algParts[1]);
-  for (const rest of t.slice(i + 6)) {
-    if (rest.tag !== 0xa3) continue;
-    const seq = derChildren(rest)[0];
-    if (!seq || seq.tag !== 0x30) throw derError('extensions are a SEQUENCE');
-    for (const ext of derChildren(seq)) {
-      const parts = derChildren(ext);
-      const oid = derOid(parts[0] || {});
-      let critical = false;
-      let k = 1;
-      if (parts[k] && parts[k].tag === 0x01) critical = parts[k++].body[0] !== 0;
-      const value = parts[k];
-      if (!value || value.tag !== 0x04) throw derError('an extension value is an OCTET STRING');
-      if (critical && !HANDLED_CRITICAL.has(oid)) cert.unhandledCritical = true;
-      if (oid === OID_BASIC_CONSTRAINTS) {
-        const bc = derChildren(derRead(value.body, 0));
-        cert.basicConstraintsCa = !!(bc[0] && bc[0].tag === 0x01 && bc[0].body[0] !== 0);
-      } else if (oid === OID_KEY_USAGE) {
-        const bits = derRead(value.body, 0);
-        if (bits.tag !== 0x03) throw derError('keyUsage is a BIT STRING');
-        cert.keyUsage = bits.body.length > 1 ? bits.body[1] : 0;
-      } else if (oid === OID_SUBJECT_KEY_ID) {
-        cert.subjectKeyId = derRead(value.body, 0).body;
-      } else if (oid === OID_AUTHORITY_KEY_ID) {
-        const aki = derChildren(derRead(value.body, 0));
-        const keyId = aki.find((x) => x.tag === 0x80);
-        if (keyId) cert.authorityKeyId = keyId.body;
+  const seen = new Set();
+  for (const ext of extensions ?? []) {
+    const parts = ext.tag === 0x30 ? derChildren(ext) : [];
+    if (parts.length < 2 || parts.length > 3) throw derError('an extension is an OID, a flag and a value');
+    const oid = derOid(parts[0]);
+    let critical = false;
+    if (parts.length === 3) {
+      if (parts[1].tag !== 0x01 || parts[1].body.length !== 1) throw derError('an extension flag is a BOOLEAN');
+      critical = parts[1].body[0] !== 0;
+    }
+    const value = parts[parts.length - 1];
+    // A constructed OCTET STRING (BER) is its parts joined.
+    if (value.tag !== 0x04 && value.tag !== 0x24) throw derError('an extension value is an OCTET STRING');
+    if (seen.has(oid)) cert.invalidExtensions = true;
+    seen.add(oid);
+    if (critical && !HANDLED_CRITICAL.has(oid)) cert.unhandledCritical = true;
+    try {
+      let bytes = value.body;
+      if (value.tag === 0x24) {
+        const chunks = derChildren(value);
+        if (chunks.some((c) => c.tag !== 0x04)) throw derError('a constructed OCTET STRING holds other types');
+        bytes = concat(chunks.map((c) => c.body));
       }
+      readExtension(cert, oid, bytes);
+    } catch {
+      cert.invalidExtensions = true;
     }
   }
   return cert;
+}
+
+function derOnly(bytes) {
+  const tlv = derRead(bytes, 0);
+  if (tlv.end !== bytes.length) throw derError('bytes after an extension value');
+  return tlv;
+}
+
+function readExtension(cert, oid, bytes) {
+  if (oid === OID_BASIC_CONSTRAINTS) {
+    const seq = derOnly(bytes);
+    if (seq.tag !== 0x30) throw derError('basicConstraints is a SEQUENCE');
+    const bc = derChildren(seq);
+    let k = 0;
+    if (bc[k] && bc[k].tag === 0x01) {
+      if (bc[k].body.length !== 1) throw derError('cA is a BOOLEAN');
+      cert.basicConstraintsCa = bc[k++].body[0] !== 0;
+    }
+    if (bc[k] && bc[k].tag === 0x02) derInteger(bc[k++]);
+    if (k !== bc.length) throw derError('basicConstraints has more than cA and pathLen');
+  } else if (oid === OID_KEY_USAGE) {
+    const bits = derBitString(derOnly(bytes));
+    cert.keyUsage = bits.length > 1 ? bits[1] : 0;
+  } else if (oid === OID_SUBJECT_KEY_ID) {
+    const ski = derOnly(bytes);
+    if (ski.tag !== 0x04) throw derError('subjectKeyIdentifier is an OCTET STRING');
+    cert.subjectKeyId = ski.body;
+  } else if (oid === OID_AUTHORITY_KEY_ID) {
+    const seq = derOnly(bytes);
+    if (seq.tag !== 0x30) throw derError('authorityKeyIdentifier is a SEQUENCE');
+    const keyId = derChildren(seq).find((x) => x.tag === 0x80);
+    if (keyId) cert.authorityKeyId = keyId.body;
+  }
 }
 
 const isCa = (c) => c.basicConstraintsCa;
@@ -891,6 +1020,7 @@ async function isSelfSigned(cert) {
 // Certificate::issued_by: the path is exactly `cert` and `root`.
 async function issuedBy(cert, root) {
   if (cert.unhandledCritical || root.unhandledCritical) return false;
+  if (cert.invalidExtensions || root.invalidExtensions) return false;
   if (equalBytes(cert.der, root.der)) return false;
   if (await isSelfSigned(cert)) return false;
   return namesIssuer(cert, root) && (await signedBy(cert, root.publicKey));
