@@ -286,6 +286,24 @@ try {
   check('screener: no A-number, no case status', !/A-number|Case status|Next hearing|201555002/.test(seen), seen);
   await shot(sp, 'verify-screener');
 
+  // ---- the other roles: where they start, what the navigation offers ----
+  for (const [user, password, role, start, verifies] of [
+    ['officer', 'demo-officer-pass', 'enrollment officer', '/console/', true],
+    ['auditor', 'demo-auditor-pass', 'auditor', '/console/', false],
+    ['demoadmin', 'demo-admin-pass', 'administrator', '/console/', false],
+  ]) {
+    const ctx = await browser.newContext({ viewport, locale: 'en-US' });
+    const p = await ctx.newPage();
+    await signIn(p, user, password);
+    check(`${role}: starts at ${start}`, p.url() === base + start, p.url());
+    const nav = await p.textContent('nav');
+    check(`${role}: the navigation ${verifies ? 'offers' : 'leaves out'} the verify page`, /Verify a card/.test(nav) === verifies, nav);
+    const r = await p.goto(base + '/verify/');
+    check(`${role}: the verify page ${verifies ? 'opens' : 'is refused'}`, r.status() === (verifies ? 200 : 403), String(r.status()));
+    if (!verifies) check(`${role}: told why`, /Your role does not verify cards/.test(await p.textContent('[role=alert]')));
+    await ctx.close();
+  }
+
   // ---- JavaScript off: the same form, answered by the server ----
   const plain = await browser.newContext({ viewport, javaScriptEnabled: false, locale: 'es-ES' });
   const pp = await plain.newPage();
