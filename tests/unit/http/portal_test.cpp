@@ -13,7 +13,7 @@
 #include "sdc/i18n/language.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/file.h"
-#include "support/test_world.h"
+#include "support/test_server.h"
 
 namespace {
 
@@ -24,31 +24,11 @@ using sdc::registry::Role;
 class PortalTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("sdc-portal-test-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    sdc::http::InitOptions io;
-    io.data_dir = dir_;
-    io.config.base_url = "http://127.0.0.1:1";
-    io.config.status_list_size = 1024;
-    io.clock = &world_.clock;
-    io.random = &world_.random;
-    ASSERT_TRUE(sdc::http::init_data_dir(io));
-    sdc::http::ServeOptions so;
-    so.data_dir = dir_;
-    so.overrides.threads = 2;
-    so.log_requests = false;
-    so.clock = &world_.clock;
-    so.random = &world_.random;
-    so.time_zones = &world_.zones;
-    auto server = sdc::http::Server::open(so);
-    ASSERT_TRUE(server) << server.error().message;
-    server_ = std::move(*server);
-    auto port = server_->bind("127.0.0.1", 0);
-    ASSERT_TRUE(port) << port.error().message;
-    port_ = *port;
-    thread_ = new std::thread([] { server_->run(); });
-    ASSERT_TRUE(
-        server_->add_user("portal-officer", "pw-portal-officer-1", Role::enrollment_officer));
+    const std::string up = served_.start(
+        world_, fs::temp_directory_path() / ("sdc-portal-test-" + std::to_string(::getpid())));
+    ASSERT_EQ(up, "");
+    ASSERT_TRUE(served_.server().add_user("portal-officer", "pw-portal-officer-1",
+                                          Role::enrollment_officer));
     auto res = client().Post(
         "/v1/login",
         json{{"username", "portal-officer"}, {"password", "pw-portal-officer-1"}}.dump(),
@@ -59,27 +39,14 @@ class PortalTest : public ::testing::Test {
     sdc::registry::OfficeInput oi{"Portal Office", "7 Harbour Street, Springfield", "UTC", ""};
     for (auto& d : oi.hours) d = sdc::registry::DayHours{9 * 60, 12 * 60};
     oi.slot_capacity = 5;
-    auto office = server_->add_office(oi);
+    auto office = served_.server().add_office(oi);
     ASSERT_TRUE(office) << office.error().message;
     office_id_ = office->id;
   }
 
-  static void TearDownTestSuite() {
-    if (server_) server_->stop();
-    if (thread_) {
-      thread_->join();
-      delete thread_;
-      thread_ = nullptr;
-    }
-    server_.reset();
-    fs::remove_all(dir_);
-  }
+  static void TearDownTestSuite() { served_.stop(); }
 
-  static httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  static httplib::Client client() { return served_.client(); }
 
   struct Holder {
     std::string id, document_number, pin;
@@ -171,10 +138,7 @@ class PortalTest : public ::testing::Test {
   }
 
   static inline sdc::test::TestWorld world_;
-  static inline fs::path dir_;
-  static inline std::unique_ptr<sdc::http::Server> server_;
-  static inline std::thread* thread_ = nullptr;
-  static inline int port_ = 0;
+  static inline sdc::test::TestServer served_;
   static inline httplib::Headers officer_;
   static inline std::string office_id_;
   static inline int counter_ = 0;

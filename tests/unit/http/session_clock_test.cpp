@@ -9,7 +9,7 @@
 #include "sdc/http/server.h"
 #include "sdc/registry/accounts.h"
 #include "support/temp_dir.h"
-#include "support/test_world.h"
+#include "support/test_server.h"
 
 namespace {
 
@@ -20,50 +20,25 @@ using sdc::registry::Role;
 class SessionClock : public ::testing::Test {
  protected:
   void SetUp() override {
-    sdc::http::InitOptions io;
-    io.data_dir = dir_.path() / "data";
-    io.config.base_url = "http://127.0.0.1:1";
-    io.config.status_list_size = 1024;
-    io.clock = &world_.clock;
-    io.random = &world_.random;
-    ASSERT_TRUE(sdc::http::init_data_dir(io));
-    sdc::http::ServeOptions so;
-    so.data_dir = io.data_dir;
-    so.overrides.threads = 2;
-    so.log_requests = false;
-    so.clock = &world_.clock;
-    so.random = &world_.random;
-    so.time_zones = &world_.zones;
-    auto server = sdc::http::Server::open(so);
-    ASSERT_TRUE(server) << server.error().message;
-    server_ = std::move(*server);
-    auto port = server_->bind("127.0.0.1", 0);
-    ASSERT_TRUE(port);
-    port_ = *port;
-    thread_ = std::thread([this] { server_->run(); });
-    ASSERT_TRUE(server_->add_user("clocked", "clocked-password", Role::field_officer));
+    ASSERT_EQ(served_.start(world_, dir_.path() / "data"), "");
+    ASSERT_TRUE(served_.server().add_user("clocked", "clocked-password", Role::field_officer));
   }
-  void TearDown() override {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
-  }
+  void TearDown() override { served_.stop(); }
 
   httplib::Result login(const std::string& password) {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c = served_.client();
     return c.Post("/v1/login", json{{"username", "clocked"}, {"password", password}}.dump(),
                   "application/json");
   }
   int offices_status(const std::string& token) {
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c = served_.client();
     auto res = c.Get("/v1/offices", {{"Authorization", "Bearer " + token}});
     return res ? res->status : -1;
   }
 
   sdc::test::TestWorld world_;
   sdc::test::TempDir dir_{"sdc-session-clock-"};
-  std::unique_ptr<sdc::http::Server> server_;
-  std::thread thread_;
-  int port_ = 0;
+  sdc::test::TestServer served_;
 };
 
 TEST_F(SessionClock, ASessionEndsWhenItsLifetimeIsOver) {

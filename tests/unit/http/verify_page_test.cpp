@@ -17,7 +17,7 @@
 #include "sdc/http/server.h"
 #include "sdc/image/image.h"
 #include "sdc/util/bytes.h"
-#include "support/test_world.h"
+#include "support/test_server.h"
 
 namespace {
 
@@ -100,32 +100,12 @@ std::string form_encoded(const std::string& text) {
 class VerifyPageTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("sdc-verify-page-test-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    sdc::http::InitOptions io;
-    io.data_dir = dir_;
-    io.config.base_url = "http://127.0.0.1:1";
-    io.config.status_list_size = 1024;
-    io.clock = &world_.clock;
-    io.random = &world_.random;
-    ASSERT_TRUE(sdc::http::init_data_dir(io));
-    sdc::http::ServeOptions so;
-    so.data_dir = dir_;
-    so.overrides.threads = 2;
-    so.log_requests = false;
-    so.clock = &world_.clock;
-    so.random = &world_.random;
-    so.time_zones = &world_.zones;
-    auto server = sdc::http::Server::open(so);
-    ASSERT_TRUE(server) << server.error().message;
-    server_ = std::move(*server);
-    auto port = server_->bind("127.0.0.1", 0);
-    ASSERT_TRUE(port) << port.error().message;
-    port_ = *port;
-    thread_ = new std::thread([] { server_->run(); });
+    const std::string up = served_.start(
+        world_, fs::temp_directory_path() / ("sdc-verify-page-test-" + std::to_string(::getpid())));
+    ASSERT_EQ(up, "");
     for (Role r :
          {Role::enrollment_officer, Role::field_officer, Role::checkpoint_screener, Role::auditor})
-      ASSERT_TRUE(server_->add_user(name(r), password(r), r));
+      ASSERT_TRUE(served_.server().add_user(name(r), password(r), r));
     // A holder with a real portrait and a card.
     auto res = client().Post("/v1/login",
                              json{{"username", name(Role::enrollment_officer)},
@@ -163,25 +143,12 @@ class VerifyPageTest : public ::testing::Test {
     }();
   }
 
-  static void TearDownTestSuite() {
-    if (server_) server_->stop();
-    if (thread_) {
-      thread_->join();
-      delete thread_;
-      thread_ = nullptr;
-    }
-    server_.reset();
-    fs::remove_all(dir_);
-  }
+  static void TearDownTestSuite() { served_.stop(); }
 
   static std::string name(Role r) { return std::string("page-") + sdc::registry::to_string(r); }
   static std::string password(Role r) { return "pw-" + name(r) + "-1"; }
 
-  static httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  static httplib::Client client() { return served_.client(); }
 
   // The officer session cookie after signing in through the form.
   static std::string sign_in(Role r) {
@@ -253,10 +220,7 @@ class VerifyPageTest : public ::testing::Test {
   }
 
   static inline sdc::test::TestWorld world_;
-  static inline fs::path dir_;
-  static inline std::unique_ptr<sdc::http::Server> server_;
-  static inline std::thread* thread_ = nullptr;
-  static inline int port_ = 0;
+  static inline sdc::test::TestServer served_;
   static inline std::string holder_id_, barcode_, auditor_token_;
 };
 
