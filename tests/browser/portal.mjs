@@ -8,66 +8,27 @@
 //
 // With SCREENSHOT_DIR, saves every page at 360x740 in English and Spanish
 // as <page>-<lang>.png. Exit 0 when every check passed.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { tools, launchOptions, check, fail, finish, startDemo, axeCheck } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-let chromium, axePath;
-try {
-  ({ chromium } = await import('playwright-core'));
-  axePath = require.resolve('axe-core/axe.min.js');
-} catch (e) {
-  console.error('FAIL playwright-core and axe-core are not installed in tests/browser: run scripts/setup.sh --test');
-  process.exit(1);
-}
-if (!existsSync('/usr/bin/chromium')) {
-  console.error("FAIL Debian's chromium is not installed: run scripts/setup.sh --test");
-  process.exit(1);
-}
+const { chromium, axePath } = await tools();
 const [sdcd, shots] = process.argv.slice(2);
 if (!sdcd) { console.error('usage: portal.mjs SDCD [SCREENSHOT_DIR]'); process.exit(2); }
 
-let failures = 0;
-const check = (name, ok, more = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !more ? '' : ': ' + more}`);
-  if (!ok) failures++;
-};
-
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const base = `http://127.0.0.1:${port}`;
-const data = mkdtempSync(join(tmpdir(), 'sdc-portal-browser-'));
-const server = spawn(sdcd, ['demo', '--data', join(data, 'd'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-let log = '';
-server.stderr.on('data', (d) => { log += d; });
-let browser;
-const cleanup = () => { try { server.kill('SIGKILL'); } catch {} rmSync(data, { recursive: true, force: true }); };
-
+let browser, demo;
 try {
+  demo = await startDemo(sdcd, 'portal');
+  const { base } = demo;
   let login;
   for (let i = 0; i < 300 && !login; i++) {
-    login = log.match(/document number (\S+) and PIN (\d+)/);
+    login = demo.log().match(/document number (\S+) and PIN (\d+)/);
     if (!login) await new Promise((r) => setTimeout(r, 100));
   }
-  if (!login) throw new Error('sdcd demo printed no holder login:\n' + log);
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(base + '/healthz')).ok) break; } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  if (!login) throw new Error('sdcd demo printed no holder login:\n' + demo.log());
   const [, doc, pin] = login;
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    // playwright starts every launch on a fresh, empty profile of its own.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch(launchOptions());
   const viewport = { width: 360, height: 740 };
   const ctx = await browser.newContext({ viewport, javaScriptEnabled: false, locale: 'en-US' });
   const page = await ctx.newPage();
@@ -162,11 +123,7 @@ try {
       const r = await p.goto(base + path);
       check(`${name} (${lang}) answers 200`, r.status() === 200, String(r.status()));
       check(`${name} (${lang}) is in ${lang}`, (await p.getAttribute('html', 'lang')) === lang);
-      await p.addScriptTag({ path: axePath });
-      const result = await p.evaluate(async () => await globalThis.axe.run(document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      const v = result.violations.map((x) => `${x.id}: ${x.help} [${x.nodes.map((nd) => nd.target.join(' ')).join(', ')}]`);
-      check(`${name} (${lang}) has no axe violations`, v.length === 0, v.join('; '));
+      await axeCheck(p, axePath, `${name} (${lang})`);
       if (shots) await p.screenshot({ path: join(shots, `${name}-${lang}.png`), fullPage: true });
       await p.close();
     }
@@ -185,10 +142,9 @@ try {
   check('cancelling says so', page.url().includes('cancelled=' + id));
 } catch (e) {
   console.error(e);
-  failures++;
+  fail();
 } finally {
   if (browser) await browser.close();
-  cleanup();
+  if (demo) demo.stop();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all portal checks passed');
-process.exit(failures ? 1 : 0);
+finish('portal');

@@ -15,54 +15,24 @@
 //
 // With SCREENSHOT_DIR, saves the pages at 360x740 as verify-*.png. Exit 0
 // when every check passed.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { inflateSync, deflateSync } from 'node:zlib';
+import { tools, launchOptions, check, fail, finish, startDemo, axeCheck } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const zxingPath = join(here, '..', '..', 'web', 'node_modules', '@zxing', 'library', 'umd', 'index.min.js');
-let chromium, axePath;
-try {
-  ({ chromium } = await import('playwright-core'));
-  axePath = require.resolve('axe-core/axe.min.js');
-} catch (e) {
-  console.error('FAIL playwright-core and axe-core are not installed in tests/browser: run scripts/setup.sh --test');
+const { chromium, axePath } = await tools();
+if (!existsSync(zxingPath)) {
+  console.error('FAIL web/node_modules is not installed: run scripts/setup.sh (npm ci in web/)');
   process.exit(1);
-}
-for (const [path, what] of [['/usr/bin/chromium', "Debian's chromium"], [zxingPath, 'web/node_modules (npm ci in web/)']]) {
-  if (!existsSync(path)) {
-    console.error(`FAIL ${what} is not installed: run scripts/setup.sh --test`);
-    process.exit(1);
-  }
 }
 const [sdcd, shots] = process.argv.slice(2);
 if (!sdcd) { console.error('usage: verify.mjs SDCD [SCREENSHOT_DIR]'); process.exit(2); }
-
-let failures = 0;
-const check = (name, ok, more = '') => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !more ? '' : ': ' + more}`);
-  if (!ok) failures++;
-};
-
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-});
-const base = `http://127.0.0.1:${port}`;
-const data = mkdtempSync(join(tmpdir(), 'sdc-verify-browser-'));
-const server = spawn(sdcd, ['demo', '--data', join(data, 'd'), '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-let log = '';
-server.stderr.on('data', (d) => { log += d; });
-let browsers = [];
-const cleanup = () => { try { server.kill('SIGKILL'); } catch {} rmSync(data, { recursive: true, force: true }); };
-const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
 const viewport = { width: 360, height: 740 };
+let base = '';
+let browsers = [];
 
 async function api(method, path, token, body) {
   const r = await fetch(base + path, {
@@ -111,11 +81,7 @@ async function axe(context, path, name, prepare) {
   const p = await context.newPage();
   await p.goto(base + path);
   if (prepare) await prepare(p);
-  await p.addScriptTag({ path: axePath });
-  const result = await p.evaluate(async () => await globalThis.axe.run(document, {
-    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const v = result.violations.map((x) => `${x.id}: ${x.help} [${x.nodes.map((nd) => nd.target.join(' ')).join(', ')}]`);
-  check(`${name} has no axe violations`, v.length === 0, v.join('; '));
+  await axeCheck(p, axePath, name);
   await p.close();
 }
 
@@ -133,13 +99,11 @@ async function verifyText(page, text) {
   await page.waitForSelector('#result');
 }
 
+let demo;
 try {
-  for (let i = 0; i < 300 && !/listening on/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(base + '/healthz')).ok) break; } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!/listening on/.test(log)) throw new Error('sdcd demo did not start:\n' + log);
+  demo = await startDemo(sdcd, 'verify');
+  base = demo.base;
+  const data = demo.folder;
 
   // Cards through the API: the demo's second holder gets a new card (valid),
   // the third one a card that is then revoked.
@@ -154,7 +118,7 @@ try {
 
   // Pictures of the card's code, drawn with the ZXing encoder: a PNG to
   // upload, a Y4M video for the fake camera, a PNG with no code at all.
-  const drawer = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  const drawer = await chromium.launch(launchOptions());
   browsers.push(drawer);
   const dp = await (await drawer.newContext({ bypassCSP: true })).newPage();
   await dp.addScriptTag({ path: zxingPath });
@@ -194,7 +158,7 @@ try {
   const y4m = join(data, 'card.y4m');
   writeFileSync(y4m, Buffer.concat([Buffer.from('YUV4MPEG2 W1280 H720 F10:1 Ip A1:1 C420\n'), frame, frame, frame]));
 
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
+  const browser = await chromium.launch(launchOptions());
   browsers.push(browser);
   if (shots) mkdirSync(shots, { recursive: true });
 
@@ -315,10 +279,8 @@ try {
   check('without JavaScript: the photo is verified', (await pp.getAttribute('#result', 'class')).includes('good') && /auténtica y válida/.test(await pp.textContent('#result h2')));
 
   // ---- the camera: Chromium's fake capture shows the card's code ----
-  const camera = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [...args, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
-  });
+  const camera = await chromium.launch(launchOptions(['--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`]));
   browsers.push(camera);
   const cam = await camera.newContext({ viewport, locale: 'en-US', permissions: ['camera'] });
   const cp = await cam.newPage();
@@ -345,10 +307,9 @@ try {
   });
 } catch (e) {
   console.error(e);
-  failures++;
+  fail();
 } finally {
   for (const b of browsers) await b.close().catch(() => {});
-  cleanup();
+  if (demo) demo.stop();
 }
-console.log(failures ? `${failures} check(s) failed` : 'all verify page checks passed');
-process.exit(failures ? 1 : 0);
+finish('verify page');

@@ -1,0 +1,83 @@
+// What the browser tests share: the tools they need (Debian's chromium,
+// playwright-core and axe-core from tests/browser/node_modules; a missing
+// one fails the test, never skips it), the checks and their count, a fresh
+// `sdcd demo` on a free port, and axe-core's WCAG 2.0/2.1 A and AA run.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+// playwright-core's chromium and the path of axe-core's script; exits 1
+// with what to run when either, or the browser, is missing.
+export async function tools() {
+  let chromium, axePath;
+  try {
+    ({ chromium } = await import('playwright-core'));
+    axePath = require.resolve('axe-core/axe.min.js');
+  } catch (e) {
+    console.error('FAIL playwright-core and axe-core are not installed in tests/browser: run scripts/setup.sh --test');
+    process.exit(1);
+  }
+  if (!existsSync('/usr/bin/chromium')) {
+    console.error("FAIL Debian's chromium is not installed: run scripts/setup.sh --test");
+    process.exit(1);
+  }
+  return { chromium, axePath };
+}
+
+// Debian's chromium, headless, quiet; playwright starts every launch on a
+// fresh, empty profile of its own.
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const launchOptions = (extra = []) => ({ executablePath: '/usr/bin/chromium', args: [...chromiumArgs, ...extra] });
+
+let failures = 0;
+export const check = (name, ok, more = '') => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${ok || !more ? '' : ': ' + more}`);
+  if (!ok) failures++;
+  return ok;
+};
+export const fail = () => { failures++; };
+// Prints the summary and exits 0 when every check passed, 1 otherwise.
+export function finish(what) {
+  console.log(failures ? `${failures} check(s) failed` : `all ${what} checks passed`);
+  process.exit(failures ? 1 : 0);
+}
+
+export const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+
+// `sdcd demo` in a fresh folder on a free port, up and answering:
+// { base, log() (its standard error so far), folder, stop() }.
+export async function startDemo(sdcd, name) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const folder = mkdtempSync(join(tmpdir(), `sdc-${name}-browser-`));
+  const server = spawn(sdcd, ['demo', '--data', join(folder, 'd'), '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr.on('data', (d) => { log += d; });
+  const stop = () => { try { server.kill('SIGKILL'); } catch {} rmSync(folder, { recursive: true, force: true }); };
+  for (let i = 0; i < 300 && !/listening on/.test(log); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(base + '/healthz')).ok) break; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!/listening on/.test(log)) { stop(); throw new Error('sdcd demo did not start:\n' + log); }
+  return { base, log: () => log, folder, stop };
+}
+
+// axe-core on the page as it is now (the page's context must let the
+// script in: bypassCSP); one check named `name`.
+export async function axeCheck(page, axePath, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await globalThis.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const v = result.violations.map((x) => `${x.id}: ${x.help} [${x.nodes.map((nd) => nd.target.join(' ')).join(', ')}]`);
+  check(`${name} has no axe violations`, v.length === 0, v.join('; '));
+}
