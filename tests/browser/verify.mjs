@@ -265,6 +265,15 @@ try {
     const r = await p.goto(base + '/verify/');
     check(`${role}: the verify page ${verifies ? 'opens' : 'is refused'}`, r.status() === (verifies ? 200 : 403), String(r.status()));
     if (!verifies) check(`${role}: told why`, /Your role does not verify cards/.test(await p.textContent('[role=alert]')));
+    await p.goto(base + '/console/');
+    const finds = role !== 'administrator';
+    check(`${role}: the console ${finds ? 'offers' : 'has no'} holder search`, (await p.locator('form[action="/console/find"]').count()) === (finds ? 1 : 0));
+    if (finds) {
+      await p.fill('#a_number', 'A201 555 002');
+      await p.click('form[action="/console/find"] button[type=submit]');
+      check(`${role}: finds the holder by the A-number as typed`, /MUSTERMANN, ERIKA/.test(await p.textContent('main')));
+      if (role === 'enrollment officer') await shot(p, 'console-find');
+    }
     await ctx.close();
   }
 
@@ -296,6 +305,14 @@ try {
   const visitor = await browser.newContext({ viewport, bypassCSP: true });
   await axe(visitor, '/console/login', 'console login');
   await axe(axeCtx, '/console/', 'console home');
+  await axe(axeCtx, '/console/', 'console search results', async (p) => {
+    await p.fill('#a_number', 'A201-555-002');
+    await p.click('form[action="/console/find"] button[type=submit]');
+  });
+  await axe(axeCtx, '/console/', 'console search with an error', async (p) => {
+    await p.fill('#a_number', '12');
+    await p.click('form[action="/console/find"] button[type=submit]');
+  });
   await axe(axeCtx, '/verify/', 'verify page');
   for (const [name, text] of [['valid', valid], ['revoked', revoked], ['forged', forged]])
     await axe(axeCtx, '/verify/', `verify page, ${name}`, (p) => verifyText(p, text));

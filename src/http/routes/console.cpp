@@ -1,9 +1,13 @@
-// The officers' pages: signing in and out, and the console's home. The
+// The officers' pages: signing in and out, and the console's home with the
+// search for a holder (A-number as typed, or family name and date of birth;
+// a POSTed form, so nothing personal is in a URL). The
 // verify page is in verify_page.cpp. Every officer role signs in here with
 // the account's username and password (the same Accounts as /v1/login); the
 // session lives in an HttpOnly cookie, never in a page. What each role may
 // do is decided by the domain, as for the API.
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "http/portal.h"
 #include "http/routes/routes.h"
@@ -86,18 +90,131 @@ void logout(Api& api, const Call& c) {
   portal::redirect(api, c.res, std::string(kOfficer.login_path), kOfficer);
 }
 
-void home(Api& api, const Call& c, const Visit& v) {
-  const Texts& t = v.texts;
-  std::string b;
-  b += "<p>" +
-       t.html("console.home.signed_in_as",
-              {{"role", t("portal.role." + std::string(to_string(v.user.role)))}}) +
-       "</p>";
+bool finds_holders(registry::Role role) {
+  return registry::allowed(role, registry::Action::find_by_a_number) ||
+         registry::allowed(role, registry::Action::find_by_name);
+}
+
+// The fields of the find form as entered, and the error of each.
+struct FindForm {
+  std::string a_number, family_name, date_of_birth;
+  std::string a_number_error, name_error;
+};
+
+std::string input(const Texts& t, const char* id, const char* label, const std::string& value,
+                  const std::string& error, const char* hint = nullptr,
+                  const char* autocomplete = "off") {
+  std::string b = "<label for=\"" + std::string(id) + "\">" + t.html(label) + "</label>";
+  std::string described;
+  if (hint) {
+    b += "<p class=\"hint\" id=\"" + std::string(id) + "-hint\">" + t.html(hint) + "</p>";
+    described = std::string(id) + "-hint";
+  }
+  if (!error.empty()) {
+    b += "<p class=\"field-error\" id=\"" + std::string(id) + "-error\">" + escape(error) + "</p>";
+    described += (described.empty() ? "" : " ") + std::string(id) + "-error";
+  }
+  b += "<input id=\"" + std::string(id) + "\" name=\"" + std::string(id) +
+       "\" type=\"text\" maxlength=\"100\" spellcheck=\"false\" autocomplete=\"" + autocomplete +
+       "\" value=\"" + escape(value) + "\"";
+  if (!described.empty()) b += " aria-describedby=\"" + described + "\"";
+  if (!error.empty()) b += " aria-invalid=\"true\"";
+  return b + ">";
+}
+
+std::string find_form(const Texts& t, const Visit& v, const FindForm& f) {
+  std::string b = "<section aria-labelledby=\"find-title\"><h2 id=\"find-title\">" +
+                  t.html("console.find.title") + "</h2>";
+  b += "<form method=\"post\" action=\"/console/find\" class=\"stack\">";
+  b += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v.csrf) + "\">";
+  b += input(t, "a_number", "console.find.a_number", f.a_number, f.a_number_error,
+             "console.find.a_number_hint");
+  b += "<p>" + t.html("console.find.or") + "</p>";
+  b += input(t, "family_name", "console.find.family_name", f.family_name, f.name_error);
+  b += input(t, "date_of_birth", "console.find.date_of_birth", f.date_of_birth, "",
+             "console.find.date_hint");
+  b += "<button type=\"submit\">" + t.html("console.find.submit") + "</button></form></section>";
+  return b;
+}
+
+std::string home_body(const Texts& t, const Visit& v) {
+  std::string b = "<p>" +
+                  t.html("console.home.signed_in_as",
+                         {{"role", t("portal.role." + std::string(to_string(v.user.role)))}}) +
+                  "</p>";
   b += "<ul class=\"places\">";
   if (registry::allowed(v.user.role, registry::Action::verify_card))
     b += "<li><a href=\"/verify/\">" + t.html("console.nav.verify") + "</a></li>";
   b += "</ul>";
+  return b;
+}
+
+void home(Api& api, const Call& c, const Visit& v) {
+  const Texts& t = v.texts;
+  std::string b = home_body(t, v);
+  if (finds_holders(v.user.role)) b += find_form(t, v, {});
   portal::send_page(api, c.res, 200, t, Page{t("console.home.title"), b, "console", "", ""}, &v);
+}
+
+std::string holders_html(const Texts& t, const std::vector<registry::HolderView>& found) {
+  std::string b =
+      "<section aria-labelledby=\"found-title\"><h2 id=\"found-title\">" +
+      t.html("console.find.results", {{"count", static_cast<std::int64_t>(found.size())}}) +
+      "</h2><ul class=\"holders\">";
+  for (const registry::HolderView& h : found) {
+    const auto& r = h.record;
+    b += "<li><strong>" + escape(r.family_name) +
+         (r.given_names.empty() ? "" : ", " + escape(r.given_names)) + "</strong>";
+    if (h.identity_shown)
+      b += "<br>" + t.html("verify.field.date_of_birth") + ": " + escape(r.date_of_birth);
+    if (h.a_number_shown) b += "<br>" + t.html("verify.field.a_number") + ": " + escape(r.a_number);
+    b += "</li>";
+  }
+  return b + "</ul></section>";
+}
+
+void find(Api& api, const Call& c, const Visit& v) {
+  auto form = portal::posted_form(api, c, v);
+  if (!form) return;
+  const Texts& t = v.texts;
+  FindForm f{portal::field(*form, "a_number"), portal::field(*form, "family_name"),
+             portal::field(*form, "date_of_birth"), "", ""};
+  auto answer = [&](int status, const std::string& results, const std::string& error) {
+    portal::send_page(api, c.res, status, t,
+                      Page{t("console.home.title"), home_body(t, v) + find_form(t, v, f) + results,
+                           "console", "", error},
+                      &v);
+  };
+  Result<std::vector<registry::HolderView>> found = std::vector<registry::HolderView>{};
+  if (!f.a_number.empty()) {
+    auto one = api.registry.find_by_a_number(v.user, f.a_number);
+    if (one)
+      found->push_back(std::move(*one));
+    else if (one.error().code != Errc::not_found)
+      found = std::unexpected(one.error());
+  } else if (!f.family_name.empty() && !f.date_of_birth.empty()) {
+    found = api.registry.find_by_name(v.user, f.family_name, f.date_of_birth);
+  } else {
+    f.name_error = t("console.find.need");
+    return answer(400, "", t("console.find.need"));
+  }
+  if (!found) {
+    switch (found.error().code) {
+      case Errc::forbidden:
+        return answer(403, "", t("console.find.not_allowed"));
+      case Errc::invalid_argument:
+        if (!f.a_number.empty())
+          f.a_number_error = t("console.find.bad_a_number");
+        else
+          f.name_error = t("console.find.bad_name");
+        return answer(400, "", t("problem.bad_input"));
+      default:
+        return answer(500, "", t("problem.internal"));
+    }
+  }
+  if (found->empty())
+    return answer(200, "<p role=\"status\">" + t.html("console.find.none") + "</p>", "");
+  answer(200, holders_html(t, *found), "");
 }
 
 }  // namespace
@@ -107,6 +224,7 @@ void add_console_routes(Router& router, Api& api) {
   router.post("/console/login", [&api](const Call& c) { login(api, c); });
   router.post("/console/logout", [&api](const Call& c) { logout(api, c); });
   router.get("/console/", portal::signed_in(api, home, kOfficer));
+  router.post("/console/find", portal::signed_in(api, find, kOfficer));
 }
 
 }  // namespace sdc::http

@@ -418,3 +418,81 @@ TEST_F(VerifyPageTest, ThePageSpeaksTheOfficersLanguage) {
 }
 
 }  // namespace
+
+namespace {
+
+class ConsoleFindTest : public VerifyPageTest {
+ protected:
+  static httplib::Result find(const std::string& cookie, const std::string& form) {
+    auto home = client().Get("/console/", {{"Cookie", cookie}});
+    EXPECT_TRUE(home && home->status == 200);
+    return client().Post("/console/find", {{"Cookie", cookie}},
+                         "csrf=" + csrf_of(home->body) + "&" + form,
+                         "application/x-www-form-urlencoded");
+  }
+};
+
+TEST_F(ConsoleFindTest, AnOfficerFindsAHolderByANumberAsTypedOrByNameAndDateOfBirth) {
+  const std::string officer = sign_in(Role::enrollment_officer);
+  auto home = client().Get("/console/", {{"Cookie", officer}});
+  ASSERT_TRUE(home);
+  EXPECT_NE(home->body.find("action=\"/console/find\""), std::string::npos);
+
+  const std::size_t before = audit_count("find_by_a_number");
+  auto by_number = find(officer, "a_number=A402-000-001&family_name=&date_of_birth=");
+  ASSERT_TRUE(by_number);
+  ASSERT_EQ(by_number->status, 200) << by_number->body;
+  EXPECT_NE(by_number->body.find("OKAFOR, CHIDI"), std::string::npos);
+  EXPECT_NE(by_number->body.find("402000001"), std::string::npos);
+  EXPECT_NE(by_number->body.find("Holders found: 1"), std::string::npos);
+  EXPECT_EQ(audit_count("find_by_a_number"), before + 1) << "the search is audited";
+
+  auto by_name = find(officer, "a_number=&family_name=okafor&date_of_birth=1985-06-15");
+  ASSERT_TRUE(by_name);
+  ASSERT_EQ(by_name->status, 200) << by_name->body;
+  EXPECT_NE(by_name->body.find("OKAFOR, CHIDI"), std::string::npos);
+
+  auto nobody = find(officer, "a_number=A999-999-999");
+  ASSERT_TRUE(nobody);
+  EXPECT_EQ(nobody->status, 200);
+  EXPECT_NE(nobody->body.find("No holder matches."), std::string::npos);
+
+  // Each bad field is named beside itself and nothing is found.
+  auto bad = find(officer, "a_number=12");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("id=\"a_number-error\""), std::string::npos) << bad->body;
+  EXPECT_NE(bad->body.find("aria-invalid=\"true\""), std::string::npos);
+  EXPECT_NE(bad->body.find("value=\"12\""), std::string::npos) << "what was typed stays";
+  auto empty = find(officer, "a_number=&family_name=&date_of_birth=");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 400);
+  EXPECT_NE(empty->body.find("Give an A-number, or a family name and a date of birth."),
+            std::string::npos);
+
+  // Without the session's CSRF token nothing is searched.
+  const std::size_t searched = audit_count("find_by_a_number");
+  auto forged = client().Post("/console/find", {{"Cookie", officer}}, "a_number=A402000001",
+                              "application/x-www-form-urlencoded");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_EQ(audit_count("find_by_a_number"), searched);
+}
+
+TEST_F(ConsoleFindTest, AScreenerHasNoSearchAndIsRefusedOne) {
+  const std::string screener = sign_in(Role::checkpoint_screener);
+  auto home = client().Get("/console/", {{"Cookie", screener}});
+  ASSERT_TRUE(home);
+  ASSERT_EQ(home->status, 200);
+  EXPECT_EQ(home->body.find("action=\"/console/find\""), std::string::npos);
+  // A form made by hand is refused by the domain, and the refusal audited.
+  auto r = client().Post("/console/find", {{"Cookie", screener}},
+                         "csrf=" + csrf_of(home->body) + "&a_number=A402000001",
+                         "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(r->body.find("Your role does not look up holders."), std::string::npos);
+  EXPECT_EQ(r->body.find("OKAFOR"), std::string::npos);
+}
+
+}  // namespace
