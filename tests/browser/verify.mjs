@@ -272,7 +272,15 @@ try {
       await p.fill('#a_number', 'A201 555 002');
       await p.click('form[action="/console/find"] button[type=submit]');
       check(`${role}: finds the holder by the A-number as typed`, /MUSTERMANN, ERIKA/.test(await p.textContent('main')));
-      if (role === 'enrollment officer') await shot(p, 'console-find');
+      if (role === 'enrollment officer') {
+        await shot(p, 'console-find');
+        await p.click('ul.holders a');
+        const record = await p.textContent('main');
+        check('the holder page: identity, cards and case status', /MUSTERMANN, ERIKA/.test(record) && /201555002/.test(record) &&
+          /Cards/.test(record) && /Case status/.test(record), record);
+        check('the holder page: the enrolled photo is drawn', await p.evaluate(() => [...document.querySelectorAll('main img')].every((i) => i.complete && i.naturalWidth > 0)));
+        await shot(p, 'console-holder');
+      }
     }
     await ctx.close();
   }
@@ -312,6 +320,11 @@ try {
   await axe(axeCtx, '/console/', 'console search with an error', async (p) => {
     await p.fill('#a_number', '12');
     await p.click('form[action="/console/find"] button[type=submit]');
+  });
+  await axe(axeCtx, '/console/', 'console holder page', async (p) => {
+    await p.fill('#a_number', 'A201-555-002');
+    await p.click('form[action="/console/find"] button[type=submit]');
+    await p.click('ul.holders a');
   });
   await axe(axeCtx, '/verify/', 'verify page');
   for (const [name, text] of [['valid', valid], ['revoked', revoked], ['forged', forged]])

@@ -11,6 +11,8 @@
 
 #include "http/portal.h"
 #include "http/routes/routes.h"
+#include "http/verify_answer.h"
+#include "sdc/i18n/date_format.h"
 
 namespace sdc::http {
 
@@ -163,8 +165,8 @@ std::string holders_html(const Texts& t, const std::vector<registry::HolderView>
       "</h2><ul class=\"holders\">";
   for (const registry::HolderView& h : found) {
     const auto& r = h.record;
-    b += "<li><strong>" + escape(r.family_name) +
-         (r.given_names.empty() ? "" : ", " + escape(r.given_names)) + "</strong>";
+    b += "<li><a href=\"/console/holders/" + escape(r.id) + "\"><strong>" + escape(r.family_name) +
+         (r.given_names.empty() ? "" : ", " + escape(r.given_names)) + "</strong></a>";
     if (h.identity_shown)
       b += "<br>" + t.html("verify.field.date_of_birth") + ": " + escape(r.date_of_birth);
     if (h.a_number_shown) b += "<br>" + t.html("verify.field.a_number") + ": " + escape(r.a_number);
@@ -217,6 +219,82 @@ void find(Api& api, const Call& c, const Visit& v) {
   answer(200, holders_html(t, *found), "");
 }
 
+void fact(std::string& b, const Texts& t, const char* key, const std::string& value) {
+  b += "<dt>" + t.html(key) + "</dt><dd>" + escape(value) + "</dd>";
+}
+
+// A holder's record as the role may see it: identity (with the enrolled
+// photo), the cards and the case status with its history. Each part is a
+// read the domain audits; a part the role may not read is left out.
+void holder_page(Api& api, const Call& c, const Visit& v) {
+  const Texts& t = v.texts;
+  const std::string& id = c.params["id"];
+  auto refuse = [&](int status, const std::string& why) {
+    portal::send_page(api, c.res, status, t,
+                      Page{t("console.holder.title"), "", "console", "", why}, &v);
+  };
+  auto h = api.registry.get_holder(v.user, id);
+  if (!h) {
+    if (h.error().code == Errc::forbidden) return refuse(403, t("console.holder.not_allowed"));
+    if (h.error().code == Errc::not_found) return refuse(404, t("problem.not_found"));
+    return refuse(500, t("problem.internal"));
+  }
+  const auto& r = h->record;
+  std::string b;
+  b += "<section aria-labelledby=\"identity\"><h2 id=\"identity\">" +
+       escape(r.family_name + (r.given_names.empty() ? "" : ", " + r.given_names)) + "</h2>";
+  if (h->identity_shown && !r.portrait.empty())
+    b += "<div class=\"faces\"><figure><img src=\"" + escape(image_data_url(r.portrait)) +
+         "\" alt=\"" + t.html("console.holder.portrait") + "\"><figcaption>" +
+         t.html("console.holder.portrait") + "</figcaption></figure></div>";
+  b += "<dl class=\"facts\">";
+  if (h->identity_shown) {
+    fact(b, t, "verify.field.date_of_birth", r.date_of_birth);
+    fact(b, t, "verify.field.sex", r.sex);
+    fact(b, t, "verify.field.nationality", r.nationality);
+  }
+  if (h->a_number_shown) fact(b, t, "verify.field.a_number", r.a_number);
+  b += "</dl></section>";
+
+  if (registry::allowed(v.user.role, registry::Action::read_card_validity)) {
+    auto cards = api.registry.cards_of_holder(v.user, id);
+    if (!cards) return refuse(500, t("problem.internal"));
+    b += "<section aria-labelledby=\"cards\"><h2 id=\"cards\">" + t.html("console.holder.cards") +
+         "</h2>";
+    if (cards->empty()) b += "<p>" + t.html("console.holder.no_cards") + "</p>";
+    b += "<ul class=\"holders\">";
+    for (const registry::CardRecord& card : *cards) {
+      b += "<li><strong>" + escape(card.document_number) + "</strong> · " +
+           t.html("console.card." + std::string(registry::to_string(card.state))) + "<br>" +
+           t.html("verify.field.card_version") + ": " + std::to_string(card.card_version) + "<br>" +
+           t.html("verify.field.expires_at") + ": " +
+           escape(t.when(card.expires_at - 1, "UTC", i18n::DateStyle::date));
+      if (card.state != CardState::valid)
+        b += "<br>" + t.html("console.card.reason") + ": " + escape(card.state_reason);
+      b += "</li>";
+    }
+    b += "</ul></section>";
+  }
+  if (registry::allowed(v.user.role, registry::Action::read_case_status)) {
+    auto history = api.registry.case_status_history(v.user, id);
+    if (!history) return refuse(500, t("problem.internal"));
+    b += "<section aria-labelledby=\"case\"><h2 id=\"case\">" +
+         t.html("console.holder.case_history") + "</h2>";
+    if (history->empty()) b += "<p>" + t.html("verify.case.unknown") + "</p>";
+    b += "<ol class=\"holders\" reversed>";
+    for (auto it = history->rbegin(); it != history->rend(); ++it) {
+      b += "<li><strong>" + t.html("verify.case." + std::string(registry::to_string(it->status))) +
+           "</strong><br>" + t.html("console.case.effective") + ": " +
+           escape(t.date(it->effective_date));
+      if (!it->reason.empty())
+        b += "<br>" + t.html("console.card.reason") + ": " + escape(it->reason);
+      b += "</li>";
+    }
+    b += "</ol></section>";
+  }
+  portal::send_page(api, c.res, 200, t, Page{t("console.holder.title"), b, "console", "", ""}, &v);
+}
+
 }  // namespace
 
 void add_console_routes(Router& router, Api& api) {
@@ -225,6 +303,7 @@ void add_console_routes(Router& router, Api& api) {
   router.post("/console/logout", [&api](const Call& c) { logout(api, c); });
   router.get("/console/", portal::signed_in(api, home, kOfficer));
   router.post("/console/find", portal::signed_in(api, find, kOfficer));
+  router.get("/console/holders/{id}", portal::signed_in(api, holder_page, kOfficer));
 }
 
 }  // namespace sdc::http

@@ -496,3 +496,42 @@ TEST_F(ConsoleFindTest, AScreenerHasNoSearchAndIsRefusedOne) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ConsoleFindTest, TheHolderPageShowsWhatTheRoleMayReadAndEachReadIsAudited) {
+  const std::string officer = sign_in(Role::enrollment_officer);
+  auto found = find(officer, "a_number=A402000001");
+  ASSERT_TRUE(found);
+  const std::string link = "/console/holders/" + holder_id_;
+  ASSERT_NE(found->body.find("href=\"" + link + "\""), std::string::npos) << found->body;
+
+  const std::size_t reads = audit_count("read_holder_name");
+  auto page = client().Get(link, {{"Cookie", officer}});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200) << page->body;
+  for (const char* shown : {"OKAFOR, CHIDI", "1985-06-15", "402000001", "Enrolled photo", "Cards",
+                            "valid", "Case status, newest first", "No case status is recorded."})
+    EXPECT_NE(page->body.find(shown), std::string::npos) << shown;
+  EXPECT_EQ(audit_count("read_holder_name"), reads + 1);
+
+  // A screener reads the name and identity, the cards' validity, never the
+  // A-number or the case status.
+  const std::string screener = sign_in(Role::checkpoint_screener);
+  auto s = client().Get(link, {{"Cookie", screener}});
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->status, 200) << s->body;
+  EXPECT_NE(s->body.find("OKAFOR, CHIDI"), std::string::npos);
+  EXPECT_EQ(s->body.find("402000001"), std::string::npos);
+  EXPECT_EQ(s->body.find("Case status"), std::string::npos);
+
+  auto unknown =
+      client().Get("/console/holders/00000000000000000000000000000000", {{"Cookie", officer}});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto signed_out = client().Get(link);
+  ASSERT_TRUE(signed_out);
+  EXPECT_EQ(signed_out->status, 303);
+}
+
+}  // namespace
