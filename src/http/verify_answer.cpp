@@ -24,9 +24,10 @@ json cardholder_json(const registry::CardholderView& v) {
     j["sex"] = h.sex;
     j["nationality"] = h.nationality;
     j["portrait_sha256"] = hex_encode(h.portrait_sha256);
-    if (h.thumbnail) {
-      j["thumbnail"] = base64_encode(*h.thumbnail);
-      j["thumbnail_url"] = "data:image/jpeg;base64," + base64_encode(*h.thumbnail);
+    if (h.thumbnail) {  // a JPEG (spec claim 10)
+      const std::string encoded = base64_encode(*h.thumbnail);
+      j["thumbnail"] = encoded;
+      j["thumbnail_url"] = "data:image/jpeg;base64," + encoded;
     }
     j["card_version"] = h.card_version;
     j["issuing_office"] = h.issuing_office;
