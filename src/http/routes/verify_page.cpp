@@ -36,7 +36,6 @@ using portal::Visit;
 // The texts the page's script shows when it verifies on the device.
 constexpr const char* kScriptTexts[] = {
     "verify.page.offline",
-    "verify.page.online",
     "verify.page.no_list",
     "verify.page.stale_list",
     "verify.page.list_as_of",
@@ -70,7 +69,6 @@ constexpr const char* kScriptTexts[] = {
     "verify.page.unreadable_photo",
     "verify.page.too_large",
     "verify.page.no_input",
-    "verify.page.checking",
 };
 
 // good: authentic, valid and checked; warn: authentic but not (yet) good to
@@ -220,7 +218,7 @@ void send_verify_page(Api& api, const Call& c, const Visit& v, int status,
       "<link rel=\"stylesheet\" href=\"/verify/verify.css\">\n"
       "<link rel=\"manifest\" href=\"/verify/manifest.webmanifest\">\n"
       "<link rel=\"icon\" href=\"/verify/icon.svg\" type=\"image/svg+xml\">\n"
-      "<meta name=\"theme-color\" content=\"#123b5c\">\n"
+      "<meta name=\"theme-color\" content=\"#0b3d62\">\n"
       "<script defer src=\"/verify/zxing.js\"></script>\n"
       "<script type=\"module\" src=\"/verify/app.js\"></script>\n";
   p.tail = script_texts(t, v.user.role);
@@ -251,12 +249,11 @@ struct Presented {
 };
 
 Presented presented(const std::string& text, const portal::FormPart* photo) {
-  std::string barcode = text;
-  while (!barcode.empty() && std::isspace(static_cast<unsigned char>(barcode.back())))
-    barcode.pop_back();
-  while (!barcode.empty() && std::isspace(static_cast<unsigned char>(barcode.front())))
-    barcode.erase(0, 1);
-  if (!barcode.empty()) return {barcode, "", 200};
+  // Trimmed in one pass: the text may be a whole body of blanks.
+  constexpr std::string_view kBlank = " \t\r\n\f\v";
+  const std::size_t first = text.find_first_not_of(kBlank);
+  if (first != std::string::npos)
+    return {text.substr(first, text.find_last_not_of(kBlank) - first + 1), "", 200};
   if (!photo || photo->data.empty()) return {"", "verify.page.no_input", 400};
   auto read = read_qr_from_image_bytes(as_bytes(photo->data));
   if (read) return {*read, "", 200};

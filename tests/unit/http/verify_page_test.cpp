@@ -384,7 +384,8 @@ TEST_F(VerifyPageTest, APhotoIsDecodedHereAndBadInputIsToldApart) {
   ASSERT_TRUE(unreadable);
   EXPECT_EQ(unreadable->status, 422);
   EXPECT_NE(unreadable->body.find("No card code could be read in this photo."), std::string::npos);
-  auto nothing = verify_form(cookie, {{"barcode", "", "  "}});
+  // A text of nothing but blanks, almost as large as a body may be.
+  auto nothing = verify_form(cookie, {{"barcode", "", " \r\n" + std::string(900 * 1024, ' ')}});
   ASSERT_TRUE(nothing);
   EXPECT_EQ(nothing->status, 400);
   EXPECT_NE(nothing->body.find("Send a photo of the card"), std::string::npos);
