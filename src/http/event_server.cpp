@@ -210,6 +210,11 @@ struct EventServer::Impl {
       http1::RequestHead head;
       auto parsed = http1::parse_request(c.in, options.max_body, head);
       if (parsed.state == http1::Parse::error) return refuse(c, parsed.status, parsed.message);
+      if (parsed.head_size != 0 && options.max_body_for) {
+        const std::size_t limit = options.max_body_for(head.path);
+        if (head.content_length > limit)
+          return refuse(c, 413, "the request body is over " + std::to_string(limit) + " bytes");
+      }
       if (parsed.state == http1::Parse::incomplete) {
         if (parsed.head_size != 0 && head.expect_continue && !c.continue_sent) {
           c.out += "HTTP/1.1 100 Continue\r\n\r\n";

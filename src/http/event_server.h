@@ -26,6 +26,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "sdc/util/error.h"
 
@@ -45,6 +46,10 @@ class EventServer {
   struct Options {
     int threads = 8;
     std::size_t max_body = std::size_t{1} << 20;
+    // The limit of a request's body by its path, at most max_body; null:
+    // max_body for every path. Checked once the head is read, before the
+    // body is waited for.
+    std::function<std::size_t(std::string_view path)> max_body_for;
     // A connection that sends nothing for this long is closed.
     std::chrono::milliseconds idle_timeout{5000};
     // A request must arrive whole within this long of its first byte, however

@@ -34,6 +34,12 @@ namespace sdc::http {
 namespace {
 
 constexpr std::size_t kMaxBody = 1u << 20;
+// A photo sent by a page's form (the verify page, the console's
+// enrollment): as a phone takes it, decoded within its own limits.
+constexpr std::size_t kMaxUpload = 12u << 20;
+std::size_t max_body_for(std::string_view path) {
+  return path == "/verify/" || path == "/console/enroll" ? kMaxUpload : kMaxBody;
+}
 
 }  // namespace
 
@@ -235,13 +241,16 @@ void Server::Impl::add_routes() {
   add_check_in_routes(r, *api);
   add_portal_routes(r, *api);
   add_console_routes(r, *api);
+  add_console_enroll_routes(r, *api);
+  add_console_card_routes(r, *api);
   add_verify_page_routes(r, *api);
 }
 
 void Server::Impl::listen_plain() {
   EventServer::Options eo;
   eo.threads = config.threads;
-  eo.max_body = kMaxBody;
+  eo.max_body = kMaxUpload;
+  eo.max_body_for = max_body_for;
   plain_http = std::make_unique<EventServer>(
       eo, [this](httplib::Request& req, httplib::Response& res) { router->dispatch(req, res); },
       [this](int status, const std::string& message, httplib::Response& res) {
@@ -255,7 +264,7 @@ void Server::Impl::listen_tls() {
   auto& s = *tls_http;
   s.set_tcp_nodelay(true);
   s.set_keep_alive_max_count(1000);
-  s.set_payload_max_length(kMaxBody);
+  s.set_payload_max_length(kMaxUpload);
   const int threads = config.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -286,6 +295,10 @@ void Server::Impl::listen_tls() {
   });
   // The body is read by then; every route answers from the one router.
   auto route = [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.size() > max_body_for(req.path)) {
+      unmatched(req.method, res, 413);
+      return observe(req.method + " (unmatched)", 413, 0);
+    }
     router->dispatch(req, res);
   };
   s.Get(".*", route);

@@ -191,6 +191,27 @@ TEST_F(EventServerTest, AnOversizedBodyIs413AndTheClientCanReadIt) {
   EXPECT_EQ(body_of(r), "413: the request body is over 1000 bytes");
 }
 
+TEST_F(EventServerTest, APathMayTakeALargerBodyThanTheOthers) {
+  EventServer::Options o;
+  o.max_body = 5000;
+  o.max_body_for = [](std::string_view path) -> std::size_t { return path == "/up" ? 5000 : 1000; };
+  start(o);
+  {
+    Socket s(port_);
+    ASSERT_TRUE(
+        s.send("POST /up HTTP/1.1\r\nContent-Length: 3000\r\n\r\n" + std::string(3000, 'x')));
+    auto r = s.response();
+    EXPECT_TRUE(r.starts_with("HTTP/1.1 200 ")) << r.substr(0, 40);
+    EXPECT_EQ(body_of(r), "POST /up q= h= body=" + std::string(3000, 'x'));
+  }
+  Socket s(port_);
+  ASSERT_TRUE(s.send("POST /p HTTP/1.1\r\nContent-Length: 3000\r\n\r\n"));
+  s.send(std::string(3000, 'x'));
+  auto r = s.response();
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 413 ")) << r.substr(0, 40);
+  EXPECT_EQ(body_of(r), "413: the request body is over 1000 bytes");
+}
+
 TEST_F(EventServerTest, AHandlerThatThrowsGives500AndTheServerGoesOn) {
   start({});
   Socket s(port_);
