@@ -176,8 +176,13 @@ bool uses_console(registry::Role r) {
   return r != Role::field_officer && r != Role::checkpoint_screener && r != Role::kiosk;
 }
 
+bool enrolls(registry::Role r) {
+  return registry::allowed(r, registry::Action::enroll_holder);
+}
+
 constexpr NavItem kOfficerNav[] = {
     {"console", "/console/", "console.nav.home", uses_console},
+    {"enroll", "/console/enroll", "console.nav.enroll", enrolls},
     {"verify", "/verify/", "console.nav.verify", verifies},
 };
 

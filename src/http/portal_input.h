@@ -38,7 +38,7 @@ struct FormPart {
   std::string content_type;
   std::string data;
 };
-inline constexpr std::size_t kMaxFormParts = 8;
+inline constexpr std::size_t kMaxFormParts = 16;
 inline constexpr std::size_t kMaxPartHeaderBytes = 1024;
 
 // Parses a multipart/form-data body (an HTML form with a file): the

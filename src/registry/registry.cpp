@@ -433,6 +433,12 @@ Result<HolderRecord> Registry::enroll(const User& actor, const HolderInput& inpu
       });
 }
 
+Result<void> Registry::check_holder_input(const HolderInput& input) const {
+  auto rec = record_from_input(input, o_.settings);
+  if (!rec) return std::unexpected(rec.error());
+  return {};
+}
+
 Result<HolderView> Registry::get_holder(const User& actor, const std::string& holder_id) {
   RegistryOps ops{o_, batcher_.get()};
   return ops.audited_read<HolderView>(actor, Action::read_holder_name, Note{holder_id, ""},

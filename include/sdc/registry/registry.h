@@ -141,6 +141,10 @@ class Registry {
   Result<void> authorize(const User& actor, Action action, std::string detail = {});
 
   Result<HolderRecord> enroll(const User& actor, const HolderInput& input);
+  // What enroll would refuse in `input`, every bad field a line
+  // ("<field>: why", Errc::invalid_argument), without reading or writing
+  // anything: for a form that shows every problem at once.
+  Result<void> check_holder_input(const HolderInput& input) const;
   Result<HolderView> get_holder(const User& actor, const std::string& holder_id);
   // The holder's enrolled portrait file (Action::read_holder_identity), as a
   // field officer compares it with the person; audited as a read of the

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "http/portal.h"
+#include "http/routes/console_form.h"
 #include "http/routes/routes.h"
 #include "http/verify_answer.h"
 #include "sdc/i18n/date_format.h"
@@ -103,38 +104,17 @@ struct FindForm {
   std::string a_number_error, name_error;
 };
 
-std::string input(const Texts& t, const char* id, const char* label, const std::string& value,
-                  const std::string& error, const char* hint = nullptr,
-                  const char* autocomplete = "off") {
-  std::string b = "<label for=\"" + std::string(id) + "\">" + t.html(label) + "</label>";
-  std::string described;
-  if (hint) {
-    b += "<p class=\"hint\" id=\"" + std::string(id) + "-hint\">" + t.html(hint) + "</p>";
-    described = std::string(id) + "-hint";
-  }
-  if (!error.empty()) {
-    b += "<p class=\"field-error\" id=\"" + std::string(id) + "-error\">" + escape(error) + "</p>";
-    described += (described.empty() ? "" : " ") + std::string(id) + "-error";
-  }
-  b += "<input id=\"" + std::string(id) + "\" name=\"" + std::string(id) +
-       "\" type=\"text\" maxlength=\"100\" spellcheck=\"false\" autocomplete=\"" + autocomplete +
-       "\" value=\"" + escape(value) + "\"";
-  if (!described.empty()) b += " aria-describedby=\"" + described + "\"";
-  if (!error.empty()) b += " aria-invalid=\"true\"";
-  return b + ">";
-}
-
 std::string find_form(const Texts& t, const Visit& v, const FindForm& f) {
   std::string b = "<section aria-labelledby=\"find-title\"><h2 id=\"find-title\">" +
                   t.html("console.find.title") + "</h2>";
   b += "<form method=\"post\" action=\"/console/find\" class=\"stack\">";
-  b += "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v.csrf) + "\">";
-  b += input(t, "a_number", "console.find.a_number", f.a_number, f.a_number_error,
-             "console.find.a_number_hint");
+  b += console::csrf_field(v);
+  b += console::input(t, {"a_number", "console.find.a_number", f.a_number, f.a_number_error,
+                          "console.find.a_number_hint"});
   b += "<p>" + t.html("console.find.or") + "</p>";
-  b += input(t, "family_name", "console.find.family_name", f.family_name, f.name_error);
-  b += input(t, "date_of_birth", "console.find.date_of_birth", f.date_of_birth, "",
-             "console.find.date_hint");
+  b += console::input(t, {"family_name", "console.find.family_name", f.family_name, f.name_error});
+  b += console::input(t, {"date_of_birth", "console.find.date_of_birth", f.date_of_birth, "",
+                          "console.find.date_hint"});
   b += "<button type=\"submit\">" + t.html("console.find.submit") + "</button></form></section>";
   return b;
 }
@@ -145,6 +125,8 @@ std::string home_body(const Texts& t, const Visit& v) {
                          {{"role", t("portal.role." + std::string(to_string(v.user.role)))}}) +
                   "</p>";
   b += "<ul class=\"places\">";
+  if (registry::allowed(v.user.role, registry::Action::enroll_holder))
+    b += "<li><a href=\"/console/enroll\">" + t.html("console.nav.enroll") + "</a></li>";
   if (registry::allowed(v.user.role, registry::Action::verify_card))
     b += "<li><a href=\"/verify/\">" + t.html("console.nav.verify") + "</a></li>";
   b += "</ul>";
@@ -219,14 +201,37 @@ void find(Api& api, const Call& c, const Visit& v) {
   answer(200, holders_html(t, *found), "");
 }
 
-void fact(std::string& b, const Texts& t, const char* key, const std::string& value) {
-  b += "<dt>" + t.html(key) + "</dt><dd>" + escape(value) + "</dd>";
+// The case status form as entered, with its fields' errors.
+struct CaseForm {
+  std::string status, effective_date, reason;
+  std::string status_error, date_error, reason_error;
+};
+
+std::string case_form(const Texts& t, const Visit& v, const std::string& id, const CaseForm& f) {
+  std::string b = "<form method=\"post\" action=\"/console/holders/" + escape(id) +
+                  "/case-status\" class=\"stack\" novalidate><h3>" + t.html("console.case.record") +
+                  "</h3>";
+  b += console::csrf_field(v);
+  std::vector<std::pair<std::string, std::string>> statuses;
+  using registry::CaseStatus;
+  for (CaseStatus s : {CaseStatus::no_final_order, CaseStatus::final_order_of_removal,
+                       CaseStatus::removal_stayed_or_protection_granted})
+    statuses.emplace_back(registry::to_string(s), t("verify.case." + std::string(to_string(s))));
+  b += console::select(t, {"status", "console.case.status", f.status, f.status_error}, statuses);
+  b += console::input(t, {"effective_date", "console.case.effective", f.effective_date,
+                          f.date_error, "console.case.effective_hint", "text", "off", 10, true});
+  b += console::input(t, {"reason", "console.card.reason", f.reason, f.reason_error,
+                          "console.card.reason_hint", "text", "off", 200});
+  b += "<button type=\"submit\">" + t.html("console.case.submit") + "</button></form>";
+  return b;
 }
 
 // A holder's record as the role may see it: identity (with the enrolled
 // photo), the cards and the case status with its history. Each part is a
-// read the domain audits; a part the role may not read is left out.
-void holder_page(Api& api, const Call& c, const Visit& v) {
+// read the domain audits; a part the role may not read is left out. With
+// `case_form_in`, the case status form comes back with its errors.
+void holder_page(Api& api, const Call& c, const Visit& v, int page_status = 200,
+                 const CaseForm* case_form_in = nullptr) {
   const Texts& t = v.texts;
   const std::string& id = c.params["id"];
   auto refuse = [&](int status, const std::string& why) {
@@ -249,11 +254,11 @@ void holder_page(Api& api, const Call& c, const Visit& v) {
          t.html("console.holder.portrait") + "</figcaption></figure></div>";
   b += "<dl class=\"facts\">";
   if (h->identity_shown) {
-    fact(b, t, "verify.field.date_of_birth", r.date_of_birth);
-    fact(b, t, "verify.field.sex", r.sex);
-    fact(b, t, "verify.field.nationality", r.nationality);
+    console::fact(b, t, "verify.field.date_of_birth", r.date_of_birth);
+    console::fact(b, t, "verify.field.sex", r.sex);
+    console::fact(b, t, "verify.field.nationality", r.nationality);
   }
-  if (h->a_number_shown) fact(b, t, "verify.field.a_number", r.a_number);
+  if (h->a_number_shown) console::fact(b, t, "verify.field.a_number", r.a_number);
   b += "</dl></section>";
 
   if (registry::allowed(v.user.role, registry::Action::read_card_validity)) {
@@ -264,7 +269,8 @@ void holder_page(Api& api, const Call& c, const Visit& v) {
     if (cards->empty()) b += "<p>" + t.html("console.holder.no_cards") + "</p>";
     b += "<ul class=\"holders\">";
     for (const registry::CardRecord& card : *cards) {
-      b += "<li><strong>" + escape(card.document_number) + "</strong> · " +
+      b += "<li><a href=\"/console/cards/" + escape(card.document_number) + "\"><strong>" +
+           escape(card.document_number) + "</strong></a> · " +
            t.html("console.card." + std::string(registry::to_string(card.state))) + "<br>" +
            t.html("verify.field.card_version") + ": " + std::to_string(card.card_version) + "<br>" +
            t.html("verify.field.expires_at") + ": " +
@@ -273,6 +279,11 @@ void holder_page(Api& api, const Call& c, const Visit& v) {
         b += "<br>" + t.html("console.card.reason") + ": " + escape(card.state_reason);
       b += "</li>";
     }
+    b += "</ul>";
+    if (registry::allowed(v.user.role, registry::Action::issue_card))
+      b += "<form method=\"post\" action=\"/console/holders/" + escape(id) + "/cards\">" +
+           console::csrf_field(v) + "<button type=\"submit\">" + t.html("console.card.issue") +
+           "</button></form>";
     b += "</ul></section>";
   }
   if (registry::allowed(v.user.role, registry::Action::read_case_status)) {
@@ -290,9 +301,60 @@ void holder_page(Api& api, const Call& c, const Visit& v) {
         b += "<br>" + t.html("console.card.reason") + ": " + escape(it->reason);
       b += "</li>";
     }
-    b += "</ol></section>";
+    b += "</ol>";
+    if (registry::allowed(v.user.role, registry::Action::set_case_status))
+      b += case_form(t, v, id, case_form_in ? *case_form_in : CaseForm{});
+    b += "</section>";
   }
-  portal::send_page(api, c.res, 200, t, Page{t("console.holder.title"), b, "console", "", ""}, &v);
+  std::string notice;
+  const std::string done = c.req.get_param_value("done");
+  if (done == "enrolled" || done == "case") notice = t("console.holder.done_" + done);
+  portal::send_page(api, c.res, page_status, t,
+                    Page{t("console.holder.title"), b, "console", notice,
+                         case_form_in ? t("console.case.fix") : ""},
+                    &v);
+}
+
+void set_case_status(Api& api, const Call& c, const Visit& v) {
+  auto form = portal::posted_form(api, c, v);
+  if (!form) return;
+  const Texts& t = v.texts;
+  const std::string& id = c.params["id"];
+  if (!api.registry.authorize(v.user, registry::Action::set_case_status, "holder " + id))
+    return portal::send_page(
+        api, c.res, 403, t,
+        Page{t("console.holder.title"), "", "console", "", t("console.holder.not_allowed")}, &v);
+  CaseForm f{portal::field(*form, "status"),
+             portal::field(*form, "effective_date"),
+             portal::field(*form, "reason"),
+             "",
+             "",
+             ""};
+  auto status = registry::parse_case_status(f.status);
+  if (!status || *status == registry::CaseStatus::unknown)
+    f.status_error = t("console.case.bad_status");
+  if (f.reason.size() > 200) f.reason_error = t("console.card.reason_too_long");
+  if (f.status_error.empty() && f.reason_error.empty()) {
+    auto r = api.registry.set_case_status(v.user, id, *status, f.effective_date, f.reason);
+    if (r) return portal::redirect(api, c.res, "/console/holders/" + id + "?done=case", kOfficer);
+    switch (r.error().code) {
+      case Errc::invalid_argument:
+        f.date_error = t("console.case.bad_date");
+        break;
+      case Errc::forbidden:
+        return portal::send_page(
+            api, c.res, 403, t,
+            Page{t("console.holder.title"), "", "console", "", t("console.holder.not_allowed")},
+            &v);
+      case Errc::not_found:
+        return portal::send_page(
+            api, c.res, 404, t,
+            Page{t("console.holder.title"), "", "console", "", t("problem.not_found")}, &v);
+      default:
+        return portal::send_failure(api, c.res, v, t("console.holder.title"), "console");
+    }
+  }
+  holder_page(api, c, v, 400, &f);
 }
 
 }  // namespace
@@ -303,7 +365,12 @@ void add_console_routes(Router& router, Api& api) {
   router.post("/console/logout", [&api](const Call& c) { logout(api, c); });
   router.get("/console/", portal::signed_in(api, home, kOfficer));
   router.post("/console/find", portal::signed_in(api, find, kOfficer));
-  router.get("/console/holders/{id}", portal::signed_in(api, holder_page, kOfficer));
+  router.get(
+      "/console/holders/{id}",
+      portal::signed_in(
+          api, [](Api& a, const Call& c, const Visit& v) { holder_page(a, c, v); }, kOfficer));
+  router.post("/console/holders/{id}/case-status",
+              portal::signed_in(api, set_case_status, kOfficer));
 }
 
 }  // namespace sdc::http

@@ -39,8 +39,10 @@ void add_me_routes(Router& router, Api& api);
 void add_check_in_routes(Router& router, Api& api);
 // /portal/*: the holder portal's HTML pages (routes/portal*.cpp, portal.h).
 void add_portal_routes(Router& router, Api& api);
-void add_console_routes(Router& router, Api& api);      // console.cpp
-void add_verify_page_routes(Router& router, Api& api);  // verify_page.cpp
+void add_console_routes(Router& router, Api& api);         // console.cpp
+void add_console_enroll_routes(Router& router, Api& api);  // console_enroll.cpp
+void add_console_card_routes(Router& router, Api& api);    // console_cards.cpp
+void add_verify_page_routes(Router& router, Api& api);     // verify_page.cpp
 // Its appointment pages (portal_appointments.cpp) and record pages:
 // hearings, check-ins, who accessed my record (portal_records.cpp).
 void add_portal_appointment_routes(Router& router, Api& api);

@@ -17,45 +17,13 @@
 
 #include "sdc/crypto/crypto.h"
 #include "sdc/image/image.h"
+#include "support/face_photos.h"
 #include "unit/image/image_samples.h"
 
 namespace sdc {
 namespace {
 
-const std::filesystem::path kFaces = "/usr/share/doc/libdlib19.1/examples/faces";
-
-Bytes read_all(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-Bytes gunzip(const Bytes& gz) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return {};
-  Bytes out;
-  std::uint8_t buf[1 << 15];
-  zs.next_in = const_cast<Bytef*>(gz.data());
-  zs.avail_in = static_cast<uInt>(gz.size());
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = buf;
-    zs.avail_out = sizeof buf;
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.insert(out.end(), buf, buf + (sizeof buf - zs.avail_out));
-  }
-  inflateEnd(&zs);
-  return rc == Z_STREAM_END ? out : Bytes{};
-}
-
-// A photo from the package, whether Debian ships it plain or gzip-compressed.
-Bytes face_photo(const std::string& name) {
-  const auto plain = kFaces / name;
-  if (std::filesystem::exists(plain)) return read_all(plain);
-  const auto gz = kFaces / (name + ".gz");
-  if (std::filesystem::exists(gz)) return gunzip(read_all(gz));
-  ADD_FAILURE() << "missing " << plain << " (install the Debian package libdlib19.1)";
-  return {};
-}
+using test::face_photo;
 
 const Bytes& one_face() {
   static const Bytes b = face_photo("Tom_Cruise_avp_2014_4.jpg");
