@@ -176,8 +176,14 @@ bool uses_console(registry::Role r) {
   return r != Role::field_officer && r != Role::checkpoint_screener && r != Role::kiosk;
 }
 
+// The court calendar's import is the enrollment officers'.
+bool imports_hearings(registry::Role r) {
+  return registry::allowed(r, registry::Action::import_hearings);
+}
+
 constexpr NavItem kOfficerNav[] = {
     {"console", "/console/", "console.nav.home", uses_console},
+    {"hearing-import", "/console/hearings/import", "console.hearings.nav", imports_hearings},
     {"verify", "/verify/", "console.nav.verify", verifies},
 };
 

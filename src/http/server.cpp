@@ -235,6 +235,7 @@ void Server::Impl::add_routes() {
   add_check_in_routes(r, *api);
   add_portal_routes(r, *api);
   add_console_routes(r, *api);
+  add_console_schedule_routes(r, *api);
   add_verify_page_routes(r, *api);
 }
 

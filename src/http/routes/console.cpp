@@ -147,6 +147,8 @@ std::string home_body(const Texts& t, const Visit& v) {
   b += "<ul class=\"places\">";
   if (registry::allowed(v.user.role, registry::Action::verify_card))
     b += "<li><a href=\"/verify/\">" + t.html("console.nav.verify") + "</a></li>";
+  if (registry::allowed(v.user.role, registry::Action::import_hearings))
+    b += "<li><a href=\"/console/hearings/import\">" + t.html("console.hearings.nav") + "</a></li>";
   b += "</ul>";
   return b;
 }
@@ -292,6 +294,9 @@ void holder_page(Api& api, const Call& c, const Visit& v) {
     }
     b += "</ol></section>";
   }
+  if (registry::allowed(v.user.role, registry::Action::read_schedule))
+    b += "<p><a href=\"/console/holders/" + escape(id) + "/schedule\">" +
+         t.html("console.schedule.link") + "</a></p>";
   portal::send_page(api, c.res, 200, t, Page{t("console.holder.title"), b, "console", "", ""}, &v);
 }
 

@@ -39,7 +39,10 @@ void add_me_routes(Router& router, Api& api);
 void add_check_in_routes(Router& router, Api& api);
 // /portal/*: the holder portal's HTML pages (routes/portal*.cpp, portal.h).
 void add_portal_routes(Router& router, Api& api);
-void add_console_routes(Router& router, Api& api);      // console.cpp
+void add_console_routes(Router& router, Api& api);  // console.cpp
+// A holder's schedule (/console/holders/{id}/schedule) and the court
+// calendar's import (/console/hearings/import): console_schedule.cpp.
+void add_console_schedule_routes(Router& router, Api& api);
 void add_verify_page_routes(Router& router, Api& api);  // verify_page.cpp
 // Its appointment pages (portal_appointments.cpp) and record pages:
 // hearings, check-ins, who accessed my record (portal_records.cpp).
