@@ -106,15 +106,19 @@ std::string error_of(const ReportingForm& f, const std::string& name) {
   return it == f.errors.end() ? std::string() : it->second;
 }
 
+// The form, folded away under its title while a requirement is shown and
+// nothing was refused (a details element: no script).
 std::string reporting_form(const Texts& t, const Visit& v, const std::string& holder_id,
                            const std::vector<registry::OfficeRow>& offices, const ReportingForm& f,
                            bool has_requirement) {
-  std::string b = "<form method=\"post\" action=\"" + escape(schedule_path(holder_id)) +
-                  "/reporting\" class=\"stack\" aria-labelledby=\"reporting-form-title\">";
-  b += "<h3 id=\"reporting-form-title\">" +
-       t.html(has_requirement ? "console.schedule.reporting.change"
-                              : "console.schedule.reporting.set") +
-       "</h3>" + hidden_csrf(v);
+  const bool open = !has_requirement || !f.errors.empty();
+  std::string b = std::string("<details class=\"change\"") + (open ? " open" : "") +
+                  "><summary id=\"reporting-form-title\">" +
+                  t.html(has_requirement ? "console.schedule.reporting.change"
+                                         : "console.schedule.reporting.set") +
+                  "</summary>";
+  b += "<form method=\"post\" action=\"" + escape(schedule_path(holder_id)) +
+       "/reporting\" class=\"stack\" aria-labelledby=\"reporting-form-title\">" + hidden_csrf(v);
   const std::string office_error = error_of(f, "office_id");
   std::string select = "<select id=\"office_id\" name=\"office_id\" required" +
                        described_by("office_id", false, office_error) + ">";
@@ -633,14 +637,14 @@ std::string summary_html(const Texts& t, const registry::ImportSummary& s) {
   count("console.hearings.import.rejected", s.rejected.size());
   b += "</dl>";
   if (!s.rejected.empty()) {
-    b += "<h3>" + t.html("console.hearings.import.bad_lines") + "</h3><ul class=\"holders\">";
+    b += "<h3>" + t.html("console.hearings.import.bad_lines") + "</h3><ul class=\"cards\">";
     for (const registry::RejectedRow& row : s.rejected) {
-      b += "<li><strong>" +
+      b += "<li><p><strong>" +
            t.html("console.hearings.import.line", {{"line", static_cast<std::int64_t>(row.line)}}) +
-           "</strong><ul>";
+           "</strong></p>";
       // The domain's reasons name fields, never the row's values.
-      for (const std::string& why : row.reasons) b += "<li>" + escape(why) + "</li>";
-      b += "</ul></li>";
+      for (const std::string& why : row.reasons) b += "<p>" + escape(why) + "</p>";
+      b += "</li>";
     }
     b += "</ul>";
   }
