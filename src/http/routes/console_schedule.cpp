@@ -256,10 +256,11 @@ void schedule_page(Api& api, const Call& c, const Visit& v, const Outcome& out) 
   const Texts& t = v.texts;
   const std::string& id = c.params["id"];
   const registry::Role role = v.user.role;
-  if (!registry::allowed(role, Action::read_schedule)) {
-    (void)api.registry.authorize(v.user, Action::read_schedule, id);
+  // The domain decides whether the role reads schedules; a refusal is
+  // audited in the holder's trail.
+  auto rv = api.scheduling.get_reporting(v.user, id);
+  if (!rv && rv.error().code == Errc::forbidden)
     return refuse(api, c, v, 403, "console.schedule.title", t("console.schedule.not_allowed"));
-  }
   auto h = api.registry.get_holder(v.user, id);
   if (!h) {
     if (h.error().code == Errc::forbidden)
@@ -268,6 +269,8 @@ void schedule_page(Api& api, const Call& c, const Visit& v, const Outcome& out) 
       return refuse(api, c, v, 404, "console.schedule.title", t("problem.not_found"));
     return portal::send_failure(api, c.res, v, t("console.schedule.title"), "console");
   }
+  if (!rv && rv.error().code != Errc::not_found)
+    return portal::send_failure(api, c.res, v, t("console.schedule.title"), "console");
   const UnixTime now = api.clock.now();
   const auto& r = h->record;
   std::string b;
@@ -276,9 +279,6 @@ void schedule_page(Api& api, const Call& c, const Visit& v, const Outcome& out) 
        t.html("console.schedule.back") + "</a></p>";
 
   // The reporting requirement.
-  auto rv = api.scheduling.get_reporting(v.user, id);
-  if (!rv && rv.error().code != Errc::not_found)
-    return portal::send_failure(api, c.res, v, t("console.schedule.title"), "console");
   std::optional<registry::OfficeRow> office;
   if (rv)
     if (auto o = api.offices.get(rv->requirement.office_id)) office = std::move(*o);
@@ -467,7 +467,7 @@ void set_reporting(Api& api, const Call& c, const Visit& v) {
   const std::string& id = c.params["id"];
   const Texts& t = v.texts;
   if (!registry::allowed(v.user.role, Action::set_reporting)) {
-    (void)api.registry.authorize(v.user, Action::set_reporting, id);
+    (void)api.registry.authorize(v.user, Action::set_reporting);
     return refuse(api, c, v, 403, "console.schedule.title",
                   t("console.schedule.reporting.not_allowed"));
   }
@@ -537,7 +537,7 @@ int status_of(const Error& e) {
 // refusal audited by the domain).
 bool may_book(Api& api, const Call& c, const Visit& v) {
   if (registry::allowed(v.user.role, Action::book_appointment)) return true;
-  (void)api.registry.authorize(v.user, Action::book_appointment, c.params["id"]);
+  (void)api.registry.authorize(v.user, Action::book_appointment);
   refuse(api, c, v, 403, "console.schedule.title",
          v.texts("console.schedule.appointments.not_allowed"));
   return false;

@@ -161,12 +161,15 @@ class ConsoleScheduleTest : public ::testing::Test {
                          "multipart/form-data; boundary=sdcCal");
   }
 
-  static std::size_t audit_count(const std::string& holder, const std::string& action) {
+  // The holder's audit records of `action`, of `outcome` when given.
+  static std::size_t audit_count(const std::string& holder, const std::string& action,
+                                 const std::string& outcome = {}) {
     auto r = client().Get("/v1/audit?holder=" + holder + "&limit=500", bearer(auditor_token_));
     EXPECT_TRUE(r && r->status == 200);
     std::size_t n = 0;
     const json events = json::parse(r->body)["events"];
-    for (const auto& e : events) n += e["action"] == action;
+    for (const auto& e : events)
+      n += e["action"] == action && (outcome.empty() || e["outcome"] == outcome);
     return n;
   }
 
@@ -245,7 +248,9 @@ TEST_F(ConsoleScheduleTest, EachRoleSeesWhatItMayAndTheOthersAreRefused) {
   EXPECT_FALSE(has(f, "Book an appointment"));
   EXPECT_FALSE(has(f, "/reporting\""));
 
-  // A screener and an administrator read no schedule: a clear 403, no data.
+  // A screener and an administrator read no schedule: a clear 403, no
+  // data, and the refusal in the holder's trail.
+  const std::size_t refusals = audit_count(holder, "read_schedule", "denied");
   for (Role r : {Role::checkpoint_screener, Role::administrator}) {
     const std::string cookie = sign_in(r);
     auto s = client().Get(schedule(holder), {{"Cookie", cookie}});
@@ -255,6 +260,7 @@ TEST_F(ConsoleScheduleTest, EachRoleSeesWhatItMayAndTheOthersAreRefused) {
     EXPECT_FALSE(has(s, "NAKAMURA"));
     EXPECT_FALSE(has(s, "Schedule Test Office"));
   }
+  EXPECT_EQ(audit_count(holder, "read_schedule", "denied"), refusals + 2);
   const std::string screener = sign_in(Role::checkpoint_screener);
   auto s_record = client().Get("/console/holders/" + holder, {{"Cookie", screener}});
   ASSERT_TRUE(s_record);
