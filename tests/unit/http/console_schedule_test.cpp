@@ -211,6 +211,15 @@ TEST_F(ConsoleScheduleTest, EachRoleSeesWhatItMayAndTheOthersAreRefused) {
                             "EST", "Reporting compliance", "Last check-in"})
     EXPECT_TRUE(has(mine, shown)) << shown;
   EXPECT_TRUE(has(mine, "action=\"" + schedule(holder) + "/reporting\""));
+  // Every text is the catalogue's, in each language (a missing one would
+  // show as its key).
+  for (const char* language : {"en", "es", "pt", "fr", "ht"}) {
+    auto page =
+        client().Get(schedule(holder), {{"Cookie", officer}, {"Accept-Language", language}});
+    ASSERT_TRUE(page);
+    EXPECT_NE(page->body.find("<html lang=\"" + std::string(language) + "\">"), std::string::npos);
+    EXPECT_EQ(page->body.find("console."), std::string::npos) << language;
+  }
   EXPECT_GT(audit_count(holder, "read_schedule"), reads) << "the reads are audited";
 
   // An auditor reads it all, with no form to change anything.
@@ -470,6 +479,7 @@ TEST_F(ConsoleScheduleTest, TheCourtCalendarIsImportedAndABadLineIsReported) {
                             "<dt>Rejected</dt><dd>1</dd>", "Line 3", "a_number"})
     EXPECT_NE(result.find(shown), std::string::npos) << shown << "\n" << result;
   EXPECT_EQ(result.find("A40300,"), std::string::npos) << "a reason names fields, not values";
+  EXPECT_EQ(r->body.find("console."), std::string::npos) << "every text is the catalogue's";
 
   auto s = client().Get(schedule(holder), {{"Cookie", officer}});
   ASSERT_TRUE(s);
