@@ -179,10 +179,15 @@ bool uses_console(registry::Role r) {
 bool enrolls(registry::Role r) {
   return registry::allowed(r, registry::Action::enroll_holder);
 }
+// The court calendar's import is the enrollment officers'.
+bool imports_hearings(registry::Role r) {
+  return registry::allowed(r, registry::Action::import_hearings);
+}
 
 constexpr NavItem kOfficerNav[] = {
     {"console", "/console/", "console.nav.home", uses_console},
     {"enroll", "/console/enroll", "console.nav.enroll", enrolls},
+    {"hearing-import", "/console/hearings/import", "console.hearings.nav", imports_hearings},
     {"verify", "/verify/", "console.nav.verify", verifies},
 };
 

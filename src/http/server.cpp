@@ -243,6 +243,7 @@ void Server::Impl::add_routes() {
   add_console_routes(r, *api);
   add_console_enroll_routes(r, *api);
   add_console_card_routes(r, *api);
+  add_console_schedule_routes(r, *api);
   add_verify_page_routes(r, *api);
 }
 

@@ -129,6 +129,8 @@ std::string home_body(const Texts& t, const Visit& v) {
     b += "<li><a href=\"/console/enroll\">" + t.html("console.nav.enroll") + "</a></li>";
   if (registry::allowed(v.user.role, registry::Action::verify_card))
     b += "<li><a href=\"/verify/\">" + t.html("console.nav.verify") + "</a></li>";
+  if (registry::allowed(v.user.role, registry::Action::import_hearings))
+    b += "<li><a href=\"/console/hearings/import\">" + t.html("console.hearings.nav") + "</a></li>";
   b += "</ul>";
   return b;
 }
@@ -306,6 +308,9 @@ void holder_page(Api& api, const Call& c, const Visit& v, int page_status = 200,
       b += case_form(t, v, id, case_form_in ? *case_form_in : CaseForm{});
     b += "</section>";
   }
+  if (registry::allowed(v.user.role, registry::Action::read_schedule))
+    b += "<p><a href=\"/console/holders/" + escape(id) + "/schedule\">" +
+         t.html("console.schedule.link") + "</a></p>";
   std::string notice;
   const std::string done = c.req.get_param_value("done");
   if (done == "enrolled" || done == "case") notice = t("console.holder.done_" + done);

@@ -42,7 +42,10 @@ void add_portal_routes(Router& router, Api& api);
 void add_console_routes(Router& router, Api& api);         // console.cpp
 void add_console_enroll_routes(Router& router, Api& api);  // console_enroll.cpp
 void add_console_card_routes(Router& router, Api& api);    // console_cards.cpp
-void add_verify_page_routes(Router& router, Api& api);     // verify_page.cpp
+// A holder's schedule (/console/holders/{id}/schedule) and the court
+// calendar's import (/console/hearings/import): console_schedule.cpp.
+void add_console_schedule_routes(Router& router, Api& api);
+void add_verify_page_routes(Router& router, Api& api);  // verify_page.cpp
 // Its appointment pages (portal_appointments.cpp) and record pages:
 // hearings, check-ins, who accessed my record (portal_records.cpp).
 void add_portal_appointment_routes(Router& router, Api& api);
