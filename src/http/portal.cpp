@@ -176,9 +176,20 @@ bool uses_console(registry::Role r) {
   return r != Role::field_officer && r != Role::checkpoint_screener && r != Role::kiosk;
 }
 
+bool reads_audit(registry::Role r) {
+  return registry::allowed(r, registry::Action::read_audit);
+}
+// Users, roles and offices: administrators change them, auditors read them.
+bool reads_users(registry::Role r) {
+  return registry::allowed(r, registry::Action::read_users);
+}
+
 constexpr NavItem kOfficerNav[] = {
     {"console", "/console/", "console.nav.home", uses_console},
     {"verify", "/verify/", "console.nav.verify", verifies},
+    {"audit", "/console/audit", "console.audit.nav", reads_audit},
+    {"users", "/console/users", "console.users.nav", reads_users},
+    {"offices", "/console/offices", "console.offices.nav", reads_users},
 };
 
 }  // namespace

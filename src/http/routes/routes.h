@@ -39,7 +39,11 @@ void add_me_routes(Router& router, Api& api);
 void add_check_in_routes(Router& router, Api& api);
 // /portal/*: the holder portal's HTML pages (routes/portal*.cpp, portal.h).
 void add_portal_routes(Router& router, Api& api);
-void add_console_routes(Router& router, Api& api);      // console.cpp
+void add_console_routes(Router& router, Api& api);  // console.cpp
+// /console/audit: the auditors' trail and the chain check (console_audit.cpp).
+void add_console_audit_routes(Router& router, Api& api);
+// /console/users, /console/offices: the administrators' (console_admin.cpp).
+void add_console_admin_routes(Router& router, Api& api);
 void add_verify_page_routes(Router& router, Api& api);  // verify_page.cpp
 // Its appointment pages (portal_appointments.cpp) and record pages:
 // hearings, check-ins, who accessed my record (portal_records.cpp).
