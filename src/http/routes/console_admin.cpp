@@ -99,8 +99,10 @@ std::string create_user_form(const Texts& t, const Visit& v,
     roles.emplace_back(registry::to_string(r), role_label(t, r));
   places.emplace_back("", t("console.users.no_office"));
   for (const registry::OfficeRow& o : offices) places.emplace_back(o.id, o.name);
-  std::string b = "<section aria-labelledby=\"new-user\"><h2 id=\"new-user\">" +
-                  t.html("console.users.create") + "</h2>";
+  // Folded away until wanted, so that the list comes first; open when its
+  // fields have errors to show.
+  std::string b = std::string("<details class=\"create\"") + (e.errors.empty() ? "" : " open") +
+                  "><summary>" + t.html("console.users.create") + "</summary>";
   b += "<form method=\"post\" action=\"/console/users\" class=\"stack\">" + console::csrf_field(v);
   Field username{"username", "console.users.username", e.value("username"), e.error("username"),
                  "console.users.username_hint"};
@@ -118,7 +120,7 @@ std::string create_user_form(const Texts& t, const Visit& v,
   b += console::select(
       t, Field{"office_id", "console.users.office", e.value("office_id"), e.error("office_id")},
       places);
-  b += "<button type=\"submit\">" + t.html("console.users.submit") + "</button></form></section>";
+  b += "<button type=\"submit\">" + t.html("console.users.submit") + "</button></form></details>";
   return b;
 }
 
@@ -250,15 +252,15 @@ std::string offices_table(const Texts& t, const std::vector<registry::OfficeRow>
   b += "</tr></thead><tbody>";
   for (const registry::OfficeRow& o : offices)
     b += "<tr><td>" + escape(o.name) + "</td><td>" + escape(o.address) + "</td><td>" +
-         escape(o.time_zone) + "</td><td>" + escape(o.phone) + "</td><td>" +
+         escape(o.time_zone) + "</td><td>" + escape(o.phone) + "</td><td class=\"hours\">" +
          hours_html(t, o.hours) + "</td><td>" + std::to_string(o.slot_minutes) + "</td><td>" +
          std::to_string(o.slot_capacity) + "</td></tr>";
   return b + "</tbody></table></div></section>";
 }
 
 std::string create_office_form(const Texts& t, const Visit& v, const Entered& e) {
-  std::string b = "<section aria-labelledby=\"new-office\"><h2 id=\"new-office\">" +
-                  t.html("console.offices.create") + "</h2>";
+  std::string b = std::string("<details class=\"create\"") + (e.errors.empty() ? "" : " open") +
+                  "><summary>" + t.html("console.offices.create") + "</summary>";
   b +=
       "<form method=\"post\" action=\"/console/offices\" class=\"stack\">" + console::csrf_field(v);
   Field name{"name", "console.offices.name", e.value("name"), e.error("name")};
@@ -276,12 +278,12 @@ std::string create_office_form(const Texts& t, const Visit& v, const Entered& e)
               "off"};
   b += console::input(t, phone);
   b += "<fieldset><legend>" + t.html("console.offices.hours") + "</legend><p class=\"hint\">" +
-       t.html("console.offices.hours_hint") + "</p>";
+       t.html("console.offices.hours_hint") + "</p><div class=\"days\">";
   for (std::size_t d = 0; d < registry::kWeekdayNames.size(); ++d) {
     const std::string id = std::string("hours_") + registry::kWeekdayNames[d];
-    b += console::input(t, Field{id, kDayKeys[d], e.value(id), e.error(id)});
+    b += "<div>" + console::input(t, Field{id, kDayKeys[d], e.value(id), e.error(id)}) + "</div>";
   }
-  b += "</fieldset>";
+  b += "</div></fieldset>";
   Field minutes{
       "slot_minutes",          "console.offices.slot_minutes",      e.value("slot_minutes"),
       e.error("slot_minutes"), "console.offices.slot_minutes_hint", "number"};
@@ -290,7 +292,7 @@ std::string create_office_form(const Texts& t, const Visit& v, const Entered& e)
       "slot_capacity",          "console.offices.slot_capacity",      e.value("slot_capacity"),
       e.error("slot_capacity"), "console.offices.slot_capacity_hint", "number"};
   b += console::input(t, capacity);
-  b += "<button type=\"submit\">" + t.html("console.offices.submit") + "</button></form></section>";
+  b += "<button type=\"submit\">" + t.html("console.offices.submit") + "</button></form></details>";
   return b;
 }
 

@@ -46,8 +46,10 @@ std::string as_rfc3339(const std::string& text) {
 
 std::string filter_form(const Texts& t, const Visit& v, const AuditForm& f) {
   using console::Field;
-  std::string b = "<section aria-labelledby=\"filter-title\"><h2 id=\"filter-title\">" +
-                  t.html("console.audit.filter") + "</h2>";
+  // Folded away while nothing is filtered, so that the events come first.
+  const bool used = !(f.holder + f.user + f.action + f.from + f.to).empty();
+  std::string b = std::string("<details class=\"create\"") + (used ? " open" : "") + "><summary>" +
+                  t.html("console.audit.filter") + "</summary>";
   b += "<form method=\"post\" action=\"/console/audit\" class=\"stack\">" + console::csrf_field(v);
   b += console::input(t, Field{"holder", "console.audit.holder", f.holder, f.holder_error,
                                "console.audit.holder_hint"});
@@ -59,7 +61,7 @@ std::string filter_form(const Texts& t, const Visit& v, const AuditForm& f) {
                                "console.audit.time_hint", "datetime-local"});
   b += console::input(t, Field{"to", "console.audit.to", f.to, f.to_error,
                                "console.audit.time_hint", "datetime-local"});
-  b += "<button type=\"submit\">" + t.html("console.audit.submit") + "</button></form></section>";
+  b += "<button type=\"submit\">" + t.html("console.audit.submit") + "</button></form></details>";
   return b;
 }
 
@@ -149,8 +151,8 @@ void answer(Api& api, const Call& c, const Visit& v, const AuditForm& form,
     return send(500, filter_form(t, v, form) + chain, t("problem.internal"));
   }
   send(200,
-       filter_form(t, v, form) + events_html(t, v, form, *events, events->size() == kPageSize) +
-           chain,
+       filter_form(t, v, form) + chain +
+           events_html(t, v, form, *events, events->size() == kPageSize),
        "");
 }
 

@@ -406,9 +406,10 @@ TEST_F(ConsoleAdminTest, AnAdministratorCreatesAnOfficeAndEachBadFieldIsNamed) {
   ASSERT_TRUE(made);
   EXPECT_EQ(made->status, 200) << made->body;
   EXPECT_NE(made->body.find("Office Chicago Field Office was created."), std::string::npos);
-  EXPECT_NE(made->body.find("<td>Chicago Field Office</td><td>101 W Congress Pkwy</td>"
-                            "<td>America/Chicago</td><td>+1 312 555 0100</td>"
-                            "<td>Mon 09:00-16:00<br>Wed 10:00-14:00</td><td>20</td><td>3</td>"),
+  EXPECT_NE(made->body.find(
+                "<td>Chicago Field Office</td><td>101 W Congress Pkwy</td>"
+                "<td>America/Chicago</td><td>+1 312 555 0100</td>"
+                "<td class=\"hours\">Mon 09:00-16:00<br>Wed 10:00-14:00</td><td>20</td><td>3</td>"),
             std::string::npos)
       << made->body;
   auto taken = pages_->post(admin, "/console/offices",
