@@ -33,7 +33,8 @@ std::string input(const portal::Texts& t, const Field& f) {
   std::string b = described(t, f, attributes);
   const std::string& id = f.id;
   b += "<input id=\"" + id + "\" name=\"" + id + "\" type=\"" + f.type + "\"";
-  if (std::string_view(f.type) == "text" || std::string_view(f.type) == "password")
+  const std::string_view type(f.type);
+  if (type == "text" || type == "password" || type == "tel")
     b += " maxlength=\"" + std::to_string(f.maxlength) + "\" spellcheck=\"false\"";
   b += " autocomplete=\"" + std::string(f.autocomplete) + "\" value=\"" + escape(f.value) + "\"";
   return b + attributes + ">";

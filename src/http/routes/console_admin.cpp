@@ -276,6 +276,7 @@ std::string create_office_form(const Texts& t, const Visit& v, const Entered& e)
   b += console::input(t, zone);
   Field phone{"phone", "console.offices.phone", e.value("phone"), e.error("phone"), nullptr, "tel",
               "off"};
+  phone.maxlength = 40;
   b += console::input(t, phone);
   b += "<fieldset><legend>" + t.html("console.offices.hours") + "</legend><p class=\"hint\">" +
        t.html("console.offices.hours_hint") + "</p><div class=\"days\">";
