@@ -4,7 +4,7 @@
 // byte reaches the parser). parse_audit_filter must return a filter or the
 // parameter at fault with a reason, never throw, crash or hang; a filter it
 // returns keeps its promises (a page of 1 to 1000, a 32-digit holder id,
-// from before to).
+// an action of lower-case letters, digits and '_', from before to).
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!f->holder_id.empty() && f->holder_id.size() != 32) __builtin_trap();
   for (char c : f->holder_id)
     if (!std::isxdigit(static_cast<unsigned char>(c))) __builtin_trap();
+  if (f->action.size() > 64) __builtin_trap();
+  for (char c : f->action)
+    if (!(std::islower(static_cast<unsigned char>(c)) ||
+          std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+      __builtin_trap();
   if (f->from && f->to && *f->from >= *f->to) __builtin_trap();
   return 0;
 }

@@ -3,8 +3,8 @@
 # the holder portal in English and Spanish, the officers' sign-in and verify
 # pages (valid, screener, revoked, forged, offline, list out of date), the
 # console (enrollment, a card, a case status, a holder's schedule, the court
-# calendar's import). The
-# browser tests run with a folder.
+# calendar's import, the audit trail, users and offices). The browser tests
+# run with a folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -13,3 +13,4 @@ node tests/browser/portal.mjs build/bin/sdcd docs/screenshots
 node tests/browser/verify.mjs build/bin/sdcd docs/screenshots
 node tests/browser/console.mjs build/bin/sdcd docs/screenshots
 node tests/browser/console_schedule.mjs build/bin/sdcd docs/screenshots
+node tests/browser/console_admin.mjs build/bin/sdcd docs/screenshots

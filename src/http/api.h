@@ -14,9 +14,9 @@
 #include "sdc/i18n/catalogues.h"
 #include "sdc/registry/accounts.h"
 #include "sdc/registry/check_ins.h"
+#include "sdc/registry/hearings.h"
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
-#include "sdc/registry/hearings.h"
 #include "sdc/registry/registry.h"
 #include "sdc/registry/scheduling.h"
 #include "sdc/util/clock.h"
@@ -42,6 +42,10 @@ struct Api {
   const i18n::Catalogues& catalogues;  // holder-facing texts in five languages
   registry::CheckIns& check_ins;
   bool https = false;  // served over TLS: cookies are Secure, pages send HSTS
+  // Recomputes the audit chain and holds it against the signed checkpoints
+  // (registry::verify_audit). It reads the whole trail and checks no role:
+  // a route authorizes the caller for Action::read_audit first.
+  std::function<Result<registry::AuditReport>()> check_audit_chain = {};
 };
 
 using AuthedHandler = std::function<void(const Call&, const registry::User&)>;

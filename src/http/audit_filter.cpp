@@ -5,8 +5,8 @@
 #include <iterator>
 #include <string_view>
 
-#include "sdc/registry/registry.h"
 #include "sdc/registry/accounts.h"
+#include "sdc/registry/registry.h"
 
 namespace sdc::http {
 
@@ -31,7 +31,8 @@ std::expected<registry::AuditFilter, ParamError> parse_audit_filter(const QueryP
   auto bad = [](const char* field, const char* why) {
     return std::unexpected(ParamError{field, why});
   };
-  static const char* const kKnown[] = {"holder", "user", "from", "to", "after", "limit", "order"};
+  static const char* const kKnown[] = {"holder", "user",  "action", "from",
+                                       "to",     "after", "limit",  "order"};
   for (const auto& param : params) {
     const std::string& name = param.first;
     if (std::find_if(std::begin(kKnown), std::end(kKnown),
@@ -53,6 +54,14 @@ std::expected<registry::AuditFilter, ParamError> parse_audit_filter(const QueryP
     f.actor = *user;
     if (!registry::valid_username(f.actor))
       return bad("user", "a user id: letters, digits, '.', '-', '_'");
+  }
+  if (const std::string* action = value("action")) {
+    f.action = *action;
+    const bool name = !f.action.empty() && f.action.size() <= 64 &&
+                      std::all_of(f.action.begin(), f.action.end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                      });
+    if (!name) return bad("action", "an audit action: lower-case letters, digits and '_'");
   }
   for (const char* which : {"from", "to"}) {
     const std::string* text = value(which);

@@ -20,7 +20,8 @@ struct ParamError {
   std::string message;
 };
 
-// holder (32 hex digits), user (a user id), from and to (RFC 3339 or
+// holder (32 hex digits), user (a user id), action (an audit action such
+// as verify_card: lower-case letters, digits, '_'), from and to (RFC 3339 or
 // seconds since 1970; from < to), after (a sequence number), limit (1 to
 // Registry::kMaxAuditPage, default 100), order (newest, the default, or
 // oldest). Any other name is an error. When a name is repeated, the first

@@ -183,11 +183,21 @@ bool enrolls(registry::Role r) {
 bool imports_hearings(registry::Role r) {
   return registry::allowed(r, registry::Action::import_hearings);
 }
+bool reads_audit(registry::Role r) {
+  return registry::allowed(r, registry::Action::read_audit);
+}
+// Users, roles and offices: administrators change them, auditors read them.
+bool reads_users(registry::Role r) {
+  return registry::allowed(r, registry::Action::read_users);
+}
 
 constexpr NavItem kOfficerNav[] = {
     {"console", "/console/", "console.nav.home", uses_console},
     {"enroll", "/console/enroll", "console.nav.enroll", enrolls},
     {"hearing-import", "/console/hearings/import", "console.hearings.nav", imports_hearings},
+    {"audit", "/console/audit", "console.audit.nav", reads_audit},
+    {"users", "/console/users", "console.users.nav", reads_users},
+    {"offices", "/console/offices", "console.offices.nav", reads_users},
     {"verify", "/verify/", "console.nav.verify", verifies},
 };
 

@@ -189,6 +189,9 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   api.emplace(Api{*reg, *accounts, *offices, *scheduling, *o.clock, *trust, *status_list, metrics,
                   root_pem, signers_pem, openapi, config.status_list_ttl, *hearings, *o.time_zones,
                   *holder_logins, *catalogues, *check_ins, config.tls()});
+  api->check_audit_chain = [this] {
+    return registry::verify_audit(*store, paths.checkpoints(), checkpoint_key->public_key());
+  };
   if (config.reminders.enabled)
     if (auto r = make_sender(); !r) return r;
   return {};
@@ -244,6 +247,8 @@ void Server::Impl::add_routes() {
   add_console_enroll_routes(r, *api);
   add_console_card_routes(r, *api);
   add_console_schedule_routes(r, *api);
+  add_console_audit_routes(r, *api);
+  add_console_admin_routes(r, *api);
   add_verify_page_routes(r, *api);
 }
 

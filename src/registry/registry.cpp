@@ -957,6 +957,7 @@ Result<std::vector<AuditEvent>> Registry::audit_query(const User& actor, AuditFi
   std::string asked = "audit query";
   if (!filter.holder_id.empty()) asked += " holder " + filter.holder_id;
   if (!filter.actor.empty()) asked += " user " + filter.actor;
+  if (!filter.action.empty()) asked += " action " + filter.action;
   if (filter.from) asked += " from " + std::to_string(*filter.from);
   if (filter.to) asked += " to " + std::to_string(*filter.to);
   if (filter.after) asked += " after " + std::to_string(filter.after);

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "sdc/registry/types.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/error.h"
-#include "sdc/registry/types.h"
 
 namespace sdc::registry {
 
@@ -32,6 +32,7 @@ struct AuditFilter {
 
   std::string holder_id;         // events about this holder
   std::string actor;             // events by this user id
+  std::string action;            // events of this action, e.g. "verify_card"
   std::optional<UnixTime> from;  // at >= from
   std::optional<UnixTime> to;    // at < to
   Order order = Order::oldest_first;

@@ -131,6 +131,12 @@ std::string home_body(const Texts& t, const Visit& v) {
     b += "<li><a href=\"/verify/\">" + t.html("console.nav.verify") + "</a></li>";
   if (registry::allowed(v.user.role, registry::Action::import_hearings))
     b += "<li><a href=\"/console/hearings/import\">" + t.html("console.hearings.nav") + "</a></li>";
+  if (registry::allowed(v.user.role, registry::Action::read_audit))
+    b += "<li><a href=\"/console/audit\">" + t.html("console.audit.nav") + "</a></li>";
+  if (registry::allowed(v.user.role, registry::Action::read_users)) {
+    b += "<li><a href=\"/console/users\">" + t.html("console.users.nav") + "</a></li>";
+    b += "<li><a href=\"/console/offices\">" + t.html("console.offices.nav") + "</a></li>";
+  }
   b += "</ul>";
   return b;
 }

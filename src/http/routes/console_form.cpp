@@ -59,6 +59,18 @@ std::string csrf_field(const portal::Visit& v) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(v.csrf) + "\">";
 }
 
+std::string button_form(const portal::Visit& v, const std::string& action,
+                        const std::vector<std::pair<std::string, std::string>>& fields,
+                        const std::string& button_label, const char* button_class) {
+  std::string b = "<form method=\"post\" action=\"" + escape(action) + "\" class=\"inline\">";
+  b += csrf_field(v);
+  for (const auto& [name, value] : fields)
+    b += "<input type=\"hidden\" name=\"" + escape(name) + "\" value=\"" + escape(value) + "\">";
+  b += "<button type=\"submit\"";
+  if (button_class) b += " class=\"" + std::string(button_class) + "\"";
+  return b + ">" + escape(button_label) + "</button></form>";
+}
+
 void fact(std::string& b, const portal::Texts& t, const char* key, const std::string& value) {
   b += "<dt>" + t.html(key) + "</dt><dd>" + escape(value) + "</dd>";
 }

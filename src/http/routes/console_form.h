@@ -1,6 +1,7 @@
-// The widgets of the console's forms: labelled inputs and selects with a
-// hint and the field's own error beside it (aria-describedby, aria-invalid),
-// the CSRF field, and a fact of a definition list. Every label and hint is a
+// The widgets of the console's forms (routes/console*.cpp): labelled inputs
+// and selects with a hint and the field's own error beside it
+// (aria-describedby, aria-invalid), the CSRF field, a one-button form, and a
+// fact of a definition list. Every label and hint is a
 // catalogue key; values are escaped here. Internal to the http module.
 #pragma once
 
@@ -13,7 +14,7 @@
 namespace sdc::http::console {
 
 struct Field {
-  const char* id;                  // the input's id and name
+  std::string id;                  // the input's id and name
   const char* label_key;           // catalogue key of its label
   std::string value;               // as entered
   std::string error;               // plain text beside the field; empty for none
@@ -34,6 +35,12 @@ std::string select(const portal::Texts& t, const Field& f,
 std::string file_input(const portal::Texts& t, const Field& f, const char* accept);
 
 std::string csrf_field(const portal::Visit& v);
+
+// A form that posts `fields` (name, value) as hidden inputs with the CSRF
+// token to `action`, shown as one button labelled `button_label`.
+std::string button_form(const portal::Visit& v, const std::string& action,
+                        const std::vector<std::pair<std::string, std::string>>& fields,
+                        const std::string& button_label, const char* button_class = nullptr);
 
 // <dt>label</dt><dd>value</dd>
 void fact(std::string& html, const portal::Texts& t, const char* key, const std::string& value);

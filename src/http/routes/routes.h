@@ -45,6 +45,10 @@ void add_console_card_routes(Router& router, Api& api);    // console_cards.cpp
 // A holder's schedule (/console/holders/{id}/schedule) and the court
 // calendar's import (/console/hearings/import): console_schedule.cpp.
 void add_console_schedule_routes(Router& router, Api& api);
+// /console/audit: the auditors' trail and the chain check (console_audit.cpp).
+void add_console_audit_routes(Router& router, Api& api);
+// /console/users, /console/offices: the administrators' (console_admin.cpp).
+void add_console_admin_routes(Router& router, Api& api);
 void add_verify_page_routes(Router& router, Api& api);  // verify_page.cpp
 // Its appointment pages (portal_appointments.cpp) and record pages:
 // hearings, check-ins, who accessed my record (portal_records.cpp).

@@ -318,6 +318,7 @@ AuditQuerySql audit_query_sql(const AuditFilter& f, SqlDialect dialect) {
   };
   if (!f.holder_id.empty()) where_text("holder_id =", f.holder_id);
   if (!f.actor.empty()) where_text("actor =", f.actor);
+  if (!f.action.empty()) where_text("action =", f.action);
   if (f.from) where_number("at >=", *f.from);
   if (f.to) where_number("at <", *f.to);
   const bool newest = f.order == AuditFilter::Order::newest_first;

@@ -23,6 +23,7 @@ TEST(HttpAuditFilter, DefaultsToTheNewestHundred) {
 TEST(HttpAuditFilter, ReadsEveryParameter) {
   auto f = parse_audit_filter({{"holder", "0123456789abcdef0123456789ABCDEF"},
                                {"user", "u-00aa11bb"},
+                               {"action", "verify_card"},
                                {"from", "2026-01-01T00:00:00Z"},
                                {"to", "1767312000"},
                                {"after", "42"},
@@ -31,6 +32,7 @@ TEST(HttpAuditFilter, ReadsEveryParameter) {
   ASSERT_TRUE(f) << f.error().field << ": " << f.error().message;
   EXPECT_EQ(f->holder_id, "0123456789abcdef0123456789ABCDEF");
   EXPECT_EQ(f->actor, "u-00aa11bb");
+  EXPECT_EQ(f->action, "verify_card");
   EXPECT_EQ(f->from, 1767225600);
   EXPECT_EQ(f->to, 1767312000);
   EXPECT_EQ(f->after, 42u);
@@ -44,6 +46,9 @@ TEST(HttpAuditFilter, NamesTheFirstBadParameter) {
       {{{"holder", "0123456789abcdef0123456789abcdeg"}}, "holder"},
       {{{"user", "a b"}}, "user"},
       {{{"user", ""}}, "user"},
+      {{{"action", ""}}, "action"},
+      {{{"action", "Verify card"}}, "action"},
+      {{{"action", std::string(65, 'a')}}, "action"},
       {{{"from", "yesterday"}}, "from"},
       {{{"to", ""}}, "to"},
       {{{"from", "2026-02-01T00:00:00Z"}, {"to", "2026-01-01T00:00:00Z"}}, "to"},

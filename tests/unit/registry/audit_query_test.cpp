@@ -127,6 +127,23 @@ TEST_P(AuditQuery, ASearchShowingSeveralHoldersIsInEachOnesTrail) {
   }
 }
 
+TEST_P(AuditQuery, FiltersByAction) {
+  HolderRecord h = enroll(input());
+  ASSERT_TRUE(registry_->get_holder(field_, h.id));
+  ASSERT_TRUE(registry_->find_by_a_number(field_, "A201555000"));
+  ASSERT_TRUE(registry_->get_holder(field_, h.id));
+  AuditFilter f;
+  f.action = "find_by_a_number";
+  auto found = query(f);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].actor, field_.id);
+  f.actor = auditor_.id;  // both must hold
+  EXPECT_TRUE(query(f).empty());
+  f.actor.clear();
+  f.action = "no_such_action";
+  EXPECT_TRUE(query(f).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, AuditQuery, ::testing::ValuesIn(store_backends()), backend_name);
 
 }  // namespace
