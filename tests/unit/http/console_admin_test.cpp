@@ -234,7 +234,9 @@ TEST_F(ConsoleAdminTest, EveryBadFilterFieldIsNamedBesideItself) {
   EXPECT_EQ(r->status, 400);
   for (const char* id : {"holder", "user", "action", "from"}) {
     EXPECT_NE(r->body.find("id=\"" + std::string(id) + "-error\""), std::string::npos) << id;
-    EXPECT_NE(r->body.find("name=\"" + std::string(id) + "\" type"), std::string::npos) << id;
+    EXPECT_TRUE(std::regex_search(r->body, std::regex("<input[^>]* name=\"" + std::string(id) +
+                                                      "\"[^>]* aria-invalid=\"true\"")))
+        << id << " is marked invalid";
   }
   EXPECT_NE(r->body.find("32 hexadecimal digits"), std::string::npos);
   EXPECT_EQ(r->body.find("id=\"to-error\""), std::string::npos);  // "to" alone is fine
