@@ -8,10 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -190,11 +192,27 @@ struct EventServer::Impl {
     httplib::Response res;
     res.status = status;
     refusal(status, message, res);
+    send_refusal(c, res);
+  }
+  void send_refusal(Conn& c, const httplib::Response& res) {
     append_response(c.out, res, false, true);
     c.close_after = true;
     c.in.clear();
     account(c);
     c.request_started = 0;
+  }
+  // A body over its path's limit, refused from the request's head.
+  void refuse_too_large(Conn& c, http1::RequestHead& head, std::size_t limit) {
+    if (!options.too_large)
+      return refuse(c, 413, "the request body is over " + std::to_string(limit) + " bytes");
+    httplib::Request req;
+    req.method = head.method;
+    req.path = head.path;
+    for (auto& [name, value] : head.headers) req.headers.emplace(name, value);
+    httplib::Response res;
+    res.status = 413;
+    options.too_large(req, res);
+    send_refusal(c, res);
   }
 
   // Answers the complete requests in c.in, until the answers waiting to be
@@ -208,12 +226,15 @@ struct EventServer::Impl {
         return;
       }
       http1::RequestHead head;
-      auto parsed = http1::parse_request(c.in, options.max_body, head);
+      // With limits by path the head's length is checked below, where the
+      // path is known, so that the path's own answer can be given.
+      auto parsed = http1::parse_request(
+          c.in, options.max_body_for ? std::numeric_limits<std::size_t>::max() : options.max_body,
+          head);
       if (parsed.state == http1::Parse::error) return refuse(c, parsed.status, parsed.message);
       if (parsed.head_size != 0 && options.max_body_for) {
-        const std::size_t limit = options.max_body_for(head.path);
-        if (head.content_length > limit)
-          return refuse(c, 413, "the request body is over " + std::to_string(limit) + " bytes");
+        const std::size_t limit = std::min(options.max_body, options.max_body_for(head.path));
+        if (head.content_length > limit) return refuse_too_large(c, head, limit);
       }
       if (parsed.state == http1::Parse::incomplete) {
         if (parsed.head_size != 0 && head.expect_continue && !c.continue_sent) {

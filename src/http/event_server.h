@@ -50,6 +50,10 @@ class EventServer {
     // max_body for every path. Checked once the head is read, before the
     // body is waited for.
     std::function<std::size_t(std::string_view path)> max_body_for;
+    // Fills the answer to a request whose body is over max_body_for its
+    // path (the request holds its method, path and headers, no body); null:
+    // the Refusal's 413. The connection is closed after.
+    std::function<void(const httplib::Request& head, httplib::Response&)> too_large;
     // A connection that sends nothing for this long is closed.
     std::chrono::milliseconds idle_timeout{5000};
     // A request must arrive whole within this long of its first byte, however

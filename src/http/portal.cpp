@@ -126,6 +126,18 @@ void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::s
   send_page(api, res, 500, v.texts, Page{title, "", current, "", v.texts("problem.internal")}, &v);
 }
 
+void send_too_large(Api& api, const httplib::Request& req, httplib::Response& res,
+                    std::size_t limit) {
+  const Texts t(api.catalogues, page_language(req));
+  const std::string mib = std::to_string(limit >> 20);
+  const std::string body =
+      "<p><a href=\"" + escape(req.path) + "\">" + t.html("console.upload.back") + "</a></p>";
+  send_page(
+      api, res, 413, t,
+      Page{t("console.upload.title"), body, "", "", t("console.upload.too_large", {{"mib", mib}})},
+      nullptr, kOfficer);
+}
+
 void security_headers(Api& api, httplib::Response& res, const Site& site) {
   res.set_header("Content-Security-Policy", std::string(site.csp));
   res.set_header("X-Content-Type-Options", "nosniff");

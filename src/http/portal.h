@@ -146,6 +146,11 @@ void send_page(Api& api, httplib::Response& res, int status, const Texts& texts,
 void send_failure(Api& api, httplib::Response& res, const Visit& v, const std::string& title,
                   const std::string& current);
 
+// An officers' page for a form whose file was over `limit` bytes and was
+// refused unread (413), with a link back to the form (the request's path).
+void send_too_large(Api& api, const httplib::Request& req, httplib::Response& res,
+                    std::size_t limit);
+
 // A 303 to `location` (a path of this server), with the security headers.
 void redirect(Api& api, httplib::Response& res, const std::string& location,
               const Site& site = kPortal);

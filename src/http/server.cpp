@@ -13,6 +13,7 @@
 #include "http/event_server.h"
 #include "http/live_status_list.h"
 #include "http/metrics.h"
+#include "http/portal.h"
 #include "http/problem.h"
 #include "http/router.h"
 #include "http/routes/routes.h"
@@ -85,6 +86,16 @@ struct Server::Impl {
             : status == 405 ? "this resource does not take " + method
             : status == 413 ? "the request body is over 1 MiB"
                             : title_for(status));
+  }
+  // A body over its path's limit: a page for a page's photo form, else
+  // problem+json.
+  void too_large(const httplib::Request& req, httplib::Response& res) {
+    const std::size_t limit = max_body_for(req.path);
+    if (limit == kMaxUpload)
+      portal::send_too_large(*api, req, res, limit);
+    else
+      unmatched(req.method, res, 413);
+    observe(req.method + " (unmatched)", 413, 0);
   }
   // A request the listener refused before routing (method unknown).
   void refused(httplib::Response& res, int status, const std::string& why) {
@@ -257,6 +268,9 @@ void Server::Impl::listen_plain() {
   eo.threads = config.threads;
   eo.max_body = kMaxUpload;
   eo.max_body_for = max_body_for;
+  eo.too_large = [this](const httplib::Request& req, httplib::Response& res) {
+    too_large(req, res);
+  };
   plain_http = std::make_unique<EventServer>(
       eo, [this](httplib::Request& req, httplib::Response& res) { router->dispatch(req, res); },
       [this](int status, const std::string& message, httplib::Response& res) {
@@ -301,10 +315,7 @@ void Server::Impl::listen_tls() {
   });
   // The body is read by then; every route answers from the one router.
   auto route = [this](const httplib::Request& req, httplib::Response& res) {
-    if (req.body.size() > max_body_for(req.path)) {
-      unmatched(req.method, res, 413);
-      return observe(req.method + " (unmatched)", 413, 0);
-    }
+    if (req.body.size() > max_body_for(req.path)) return too_large(req, res);
     router->dispatch(req, res);
   };
   s.Get(".*", route);

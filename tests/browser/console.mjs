@@ -112,6 +112,17 @@ try {
   check('the good fields have no error', await op.locator('#a_number-error').count() === 0);
   await shot(op, 'console-enroll-photo');
 
+  // A file past the upload bound: a page that says so, nothing read.
+  const huge = join(work, 'huge.jpg');
+  writeFileSync(huge, Buffer.alloc(13 << 20, 0xff));
+  await op.goto(base + '/console/enroll');
+  await fillHolder(op, 'A207-555-001');
+  await op.setInputFiles('#portrait', huge);
+  await op.click('main form button[type=submit]');
+  await op.waitForSelector('[role=alert]');
+  check('a file over 12 MiB gets a page saying so', /over 12 MiB/.test(await text(op, '[role=alert]')), await text(op, 'main'));
+  await op.click('main a[href="/console/enroll"]');
+
   // ---- enrolled, issued, previewed, downloaded ----
   await fillHolder(op, 'A207-555-001');
   await op.setInputFiles('#portrait', face);

@@ -4,8 +4,11 @@
 // nothing written; issuing, the print files (the PNG's code verifies on the
 // verify page), reissue, suspend, lift and revoke with reasons; recording a
 // case status. Each role is limited exactly as the API.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -426,6 +429,53 @@ TEST_F(ConsoleCardsTest, ACaseStatusIsRecordedWithItsDateAndOnlyByTheRoleThatMay
   EXPECT_NE(page->body.find("IJ order"), std::string::npos);
   EXPECT_EQ(page->body.find("action=\"" + path + "\""), std::string::npos)
       << "the field officer reads the status, never records one";
+}
+
+// What the server answers to `head` followed by `body_bytes` bytes, over a
+// plain socket (a client that keeps sending after the answer).
+std::string raw_exchange(int port, const std::string& head, std::size_t body_bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return {};
+  }
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  const std::string chunk(64 * 1024, 'x');
+  for (std::size_t sent = 0; sent < body_bytes; sent += chunk.size())
+    if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0) break;
+  ::shutdown(fd, SHUT_WR);
+  std::string answer;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    answer.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return answer;
+}
+
+TEST_F(ConsoleCardsTest, AFileOverTheUploadBoundGetsAPageSayingSoAndNothingIsRead) {
+  const std::size_t bytes = std::size_t{13} << 20;
+  const std::string answer =
+      raw_exchange(served_.port(),
+                   "POST /console/enroll HTTP/1.1\r\nHost: x\r\nAccept-Language: es\r\n"
+                   "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: " +
+                       std::to_string(bytes) + "\r\n\r\n",
+                   bytes);
+  ASSERT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer.substr(0, 80);
+  EXPECT_NE(answer.find("Content-Type: text/html"), std::string::npos);
+  EXPECT_NE(answer.find("El archivo supera los 12 MiB"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("href=\"/console/enroll\""), std::string::npos);
+  // An API call over its own bound stays problem+json.
+  const std::string api =
+      raw_exchange(served_.port(),
+                   "POST /v1/holders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: 2000000\r\n\r\n",
+                   2000000);
+  ASSERT_TRUE(api.starts_with("HTTP/1.1 413 ")) << api.substr(0, 80);
+  EXPECT_NE(api.find("application/problem+json"), std::string::npos);
 }
 
 TEST_F(ConsoleCardsTest, RolesThatDoNotEnrollAreRefusedAndTheRefusalIsAudited) {
