@@ -202,6 +202,11 @@ try {
     await p.click('main form button[type=submit]');
     await p.waitForSelector('[role=alert]');
   });
+  await axe(base + '/console/enroll', 'the page for a file too large', async (p) => {
+    await p.setInputFiles('#portrait', huge);
+    await p.click('main form button[type=submit]');
+    await p.waitForSelector('[role=alert]');
+  });
   await axe(holderUrl, 'holder page with its forms');
   await axe(cardUrl, 'card page');
   await axe(cardUrl, 'card page with an error', async (p) => {
