@@ -6,8 +6,6 @@ namespace sdc::http {
 
 using json = nlohmann::json;
 
-namespace {
-
 // Messages begin with the field's name ("sex: F, M or X",
 // "date_of_birth '...': no such month"); map it to the request's name.
 FieldError field_error(const std::string& message) {
@@ -37,7 +35,25 @@ FieldError field_error(const std::string& message) {
   return {"", message};
 }
 
-}  // namespace
+int status_for(const Error& e) {
+  switch (e.code) {
+    case Errc::invalid_argument:
+    case Errc::parse:
+      return 400;
+    case Errc::not_found:
+      return 404;
+    case Errc::forbidden:
+      return 403;
+    case Errc::unauthorized:
+      return 401;
+    case Errc::conflict:
+      return 409;
+    case Errc::limit:
+      return 429;
+    default:
+      return 500;
+  }
+}
 
 const char* title_for(int status) {
   switch (status) {
@@ -109,11 +125,9 @@ void error_response(httplib::Response& res, const Error& e) {
     case Errc::forbidden:
       return problem(res, 403, "your role may not do this");
     case Errc::unauthorized:
-      return problem(res, 401, e.message);
     case Errc::conflict:
-      return problem(res, 409, e.message);
     case Errc::limit:
-      return problem(res, 429, e.message);
+      return problem(res, status_for(e), e.message);
     default:
       return problem(res, 500, "internal error");
   }

@@ -26,6 +26,14 @@ const char* title_for(int status);
 void problem(httplib::Response& res, int status, const std::string& detail,
              std::vector<FieldError> errors = {});
 
+// The field a line of a domain message names ("sex: F, M or X",
+// "date_of_birth '...': no such month"), by its request name, with the
+// line; field empty when the line names no field a request has.
+FieldError field_error(const std::string& line);
+
+// The status of a domain error's answer, as error_response gives it.
+int status_for(const Error& e);
+
 // Maps an error of the domain to its answer: invalid_argument and parse to
 // 400 (a field entry per line of the message that names a field),
 // not_found 404, forbidden 403, unauthorized 401, conflict 409, limit 429,

@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { tools, launchOptions, check, fail, finish, startDemo, axeCheck } from './lib.mjs';
+import { tools, launchOptions, check, fail, finish, startDemo, axeCheck, signIn as signInAt, shooter } from './lib.mjs';
 
 const { chromium, axePath } = await tools();
 const [sdcd, shots] = process.argv.slice(2);
@@ -41,20 +41,13 @@ const face = facePhoto('Tom_Cruise_avp_2014_4.jpg');
 const dogs = facePhoto('dogs.jpg');
 
 let base = '';
-const shot = async (page, name) => {
-  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-};
+const shot = shooter(shots);
 const violations = [];
 const watch = (page) => page.on('console', (m) => {
   if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
 });
 
-async function signIn(page, user, password) {
-  await page.goto(base + '/console/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', password);
-  await page.click('main button[type=submit]');
-}
+const signIn = (page, user, password) => signInAt(page, base, user, password);
 
 async function fillHolder(page, aNumber) {
   await page.fill('#a_number', aNumber);

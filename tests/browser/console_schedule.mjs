@@ -17,7 +17,7 @@
 // console-hearing-import.png at 360x740. Exit 0 when every check passed.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tools, launchOptions, check, fail, finish, startDemo, axeCheck } from './lib.mjs';
+import { tools, launchOptions, check, fail, finish, startDemo, axeCheck, signIn as signInAt, shooter } from './lib.mjs';
 
 const { chromium, axePath } = await tools();
 const [sdcd, shots] = process.argv.slice(2);
@@ -26,16 +26,9 @@ const viewport = { width: 360, height: 740 };
 let base = '';
 let browser;
 
-const shot = async (page, name) => {
-  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-};
+const shot = shooter(shots);
 
-async function signIn(page, user, password) {
-  await page.goto(base + '/console/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', password);
-  await page.click('main button[type=submit]');
-}
+const signIn = (page, user, password) => signInAt(page, base, user, password);
 
 // From the console's search to the holder's schedule page, by links.
 async function openSchedule(page, aNumber) {

@@ -81,3 +81,16 @@ export async function axeCheck(page, axePath, name) {
   const v = result.violations.map((x) => `${x.id}: ${x.help} [${x.nodes.map((nd) => nd.target.join(' ')).join(', ')}]`);
   check(`${name} has no axe violations`, v.length === 0, v.join('; '));
 }
+
+// Signs in through the officers' form at base.
+export async function signIn(page, base, user, password) {
+  await page.goto(base + '/console/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', password);
+  await page.click('main button[type=submit]');
+}
+
+// Saves a full-page picture as DIR/NAME.png; nothing without a folder.
+export const shooter = (dir) => async (page, name) => {
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+};

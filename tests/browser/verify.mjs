@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync, deflateSync } from 'node:zlib';
-import { tools, launchOptions, check, fail, finish, startDemo, axeCheck } from './lib.mjs';
+import { tools, launchOptions, check, fail, finish, startDemo, axeCheck, signIn as signInAt, shooter } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const zxingPath = join(here, '..', '..', 'web', 'node_modules', '@zxing', 'library', 'umd', 'index.min.js');
@@ -73,9 +73,7 @@ function forge(barcode, from, to) {
   return 'SDC1:' + base45Encode(deflateSync(cose));
 }
 
-const shot = async (page, name) => {
-  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-};
+const shot = shooter(shots);
 
 async function axe(context, path, name, prepare) {
   const p = await context.newPage();
@@ -85,12 +83,7 @@ async function axe(context, path, name, prepare) {
   await p.close();
 }
 
-async function signIn(page, user, password) {
-  await page.goto(base + '/console/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', password);
-  await page.click('main button[type=submit]');
-}
+const signIn = (page, user, password) => signInAt(page, base, user, password);
 
 // Sends the code's text through the page's form.
 async function verifyText(page, text) {

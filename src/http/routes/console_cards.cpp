@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/portal.h"
+#include "http/problem.h"
 #include "http/routes/console_form.h"
 #include "http/routes/routes.h"
 #include "sdc/card/card_render.h"
@@ -50,19 +51,6 @@ std::string refusal(const Texts& t, const Error& e) {
   }
 }
 
-int status_of(const Error& e) {
-  switch (e.code) {
-    case Errc::forbidden:
-      return 403;
-    case Errc::not_found:
-      return 404;
-    case Errc::conflict:
-      return 409;
-    default:
-      return 500;
-  }
-}
-
 void refuse(Api& api, const Call& c, const Visit& v, int status, const std::string& why) {
   const Texts& t = v.texts;
   portal::send_page(api, c.res, status, t, Page{t("console.card.title"), "", "console", "", why},
@@ -76,7 +64,7 @@ void issue(Api& api, const Call& c, const Visit& v) {
   if (!form) return;
   auto made = api.registry.issue_card(v.user, c.params["id"]);
   api.status_list.changed();
-  if (!made) return refuse(api, c, v, status_of(made.error()), refusal(v.texts, made.error()));
+  if (!made) return refuse(api, c, v, status_for(made.error()), refusal(v.texts, made.error()));
   portal::redirect(api, c.res, card_path(made->card.document_number) + "?done=issued", kOfficer);
 }
 
@@ -117,12 +105,12 @@ void send_output(Api& api, const Call& c, const Visit& v, Output what) {
   // Only a valid card is printed; its preview shows whatever state it is in.
   if (!preview) {
     auto card = api.registry.get_card(v.user, doc);
-    if (!card) return refuse(api, c, v, status_of(card.error()), refusal(v.texts, card.error()));
+    if (!card) return refuse(api, c, v, status_for(card.error()), refusal(v.texts, card.error()));
     if (card->state != CardState::valid)
       return refuse(api, c, v, 409, v.texts("console.card.print_only_valid"));
   }
   auto r = render(api, v, doc, options);
-  if (!r) return refuse(api, c, v, status_of(r.error()), refusal(v.texts, r.error()));
+  if (!r) return refuse(api, c, v, status_for(r.error()), refusal(v.texts, r.error()));
   portal::security_headers(api, c.res, kOfficer);
   const Bytes& body = what == Output::pdf                                      ? r->pdf
                       : what == Output::front || what == Output::preview_front ? r->front_png
@@ -194,7 +182,7 @@ void card_page(Api& api, const Call& c, const Visit& v, int status, const Change
   const Texts& t = v.texts;
   const std::string& doc = c.params["document_number"];
   auto card = api.registry.get_card(v.user, doc);
-  if (!card) return refuse(api, c, v, status_of(card.error()), refusal(t, card.error()));
+  if (!card) return refuse(api, c, v, status_for(card.error()), refusal(t, card.error()));
   const registry::Role role = v.user.role;
   std::string b = "<p><a href=\"/console/holders/" + escape(card->holder_id) + "\">" +
                   t.html("console.card.back_to_holder") + "</a></p>";
@@ -284,7 +272,7 @@ void change_state(Api& api, const Call& c, const Visit& v, const Change& change)
   }
   auto r = (api.registry.*change.change)(v.user, doc, f.reason);
   api.status_list.changed();
-  if (!r) return refuse(api, c, v, status_of(r.error()), refusal(v.texts, r.error()));
+  if (!r) return refuse(api, c, v, status_for(r.error()), refusal(v.texts, r.error()));
   portal::redirect(api, c.res, card_path(doc) + "?done=" + change.done, kOfficer);
 }
 
@@ -302,10 +290,10 @@ void reissue(Api& api, const Call& c, const Visit& v) {
     return card_page(api, c, v, 400, f);
   }
   auto card = api.registry.get_card(v.user, doc);
-  if (!card) return refuse(api, c, v, status_of(card.error()), refusal(v.texts, card.error()));
+  if (!card) return refuse(api, c, v, status_for(card.error()), refusal(v.texts, card.error()));
   auto r = api.registry.reissue_card(v.user, card->holder_id, *reason);
   api.status_list.changed();
-  if (!r) return refuse(api, c, v, status_of(r.error()), refusal(v.texts, r.error()));
+  if (!r) return refuse(api, c, v, status_for(r.error()), refusal(v.texts, r.error()));
   portal::redirect(api, c.res, card_path(r->card.document_number) + "?done=reissued", kOfficer);
 }
 

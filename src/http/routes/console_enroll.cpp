@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "http/portal.h"
+#include "http/problem.h"
 #include "http/routes/console_form.h"
 #include "http/routes/routes.h"
 #include "sdc/card/portrait.h"
@@ -141,13 +142,17 @@ constexpr std::array kFields = {"a_number", "family_name", "given_names", "date_
 // officer's words; true when every line had a field of the form.
 bool place_problems(const Texts& t, const std::string& message, EnrollForm& f) {
   bool all_placed = true;
-  for (const auto& [field, text] : console::field_problems(message)) {
-    if (field == "portrait") continue;  // judged by the quality check
-    if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
+  std::size_t at = 0;
+  while (at < message.size()) {
+    std::size_t end = std::min(message.find('\n', at), message.size());
+    const FieldError fe = field_error(message.substr(at, end - at));
+    at = end + 1;
+    if (fe.field == "portrait_base64") continue;  // judged by the quality check
+    if (std::find(kFields.begin(), kFields.end(), fe.field) == kFields.end()) {
       all_placed = false;
       continue;
     }
-    f.errors.emplace(field, t("console.enroll.error." + field));
+    f.errors.emplace(fe.field, t("console.enroll.error." + fe.field));
   }
   return all_placed;
 }

@@ -75,22 +75,4 @@ void fact(std::string& b, const portal::Texts& t, const char* key, const std::st
   b += "<dt>" + t.html(key) + "</dt><dd>" + escape(value) + "</dd>";
 }
 
-std::vector<std::pair<std::string, std::string>> field_problems(const std::string& message) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::size_t at = 0;
-  while (at <= message.size()) {
-    std::size_t end = message.find('\n', at);
-    if (end == std::string::npos) end = message.size();
-    const std::string line = message.substr(at, end - at);
-    std::size_t n = 0;
-    while (n < line.size() && ((line[n] >= 'a' && line[n] <= 'z') ||
-                               (line[n] >= '0' && line[n] <= '9') || line[n] == '_'))
-      ++n;
-    const bool named = n > 0 && n < line.size() && (line[n] == ':' || line[n] == ' ');
-    if (!line.empty()) out.emplace_back(named ? line.substr(0, n) : std::string(), line);
-    at = end + 1;
-  }
-  return out;
-}
-
 }  // namespace sdc::http::console

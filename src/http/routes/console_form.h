@@ -45,9 +45,4 @@ std::string button_form(const portal::Visit& v, const std::string& action,
 // <dt>label</dt><dd>value</dd>
 void fact(std::string& html, const portal::Texts& t, const char* key, const std::string& value);
 
-// "<field>: ..." lines of a domain refusal (Errc::invalid_argument) by
-// field: the text before the first character that is not a lower-case
-// letter, a digit or '_'. Lines without such a field go under "".
-std::vector<std::pair<std::string, std::string>> field_problems(const std::string& message);
-
 }  // namespace sdc::http::console

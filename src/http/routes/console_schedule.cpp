@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "http/portal.h"
+#include "http/problem.h"
 #include "http/routes/routes.h"
 #include "sdc/i18n/date_format.h"
 #include "sdc/registry/hearing_import.h"
@@ -518,21 +519,6 @@ std::string refusal(const Texts& t, const Error& e) {
   return t("console.schedule.refused.choose");
 }
 
-int status_of(const Error& e) {
-  switch (e.code) {
-    case Errc::conflict:
-      return 409;
-    case Errc::not_found:
-      return 404;
-    case Errc::forbidden:
-      return 403;
-    case Errc::internal:
-      return 500;
-    default:
-      return 400;
-  }
-}
-
 // True when the role may book and cancel; otherwise answers 403 (the
 // refusal audited by the domain).
 bool may_book(Api& api, const Call& c, const Visit& v) {
@@ -558,7 +544,7 @@ void book(Api& api, const Call& c, const Visit& v) {
     if (r.error().code == Errc::forbidden)
       return refuse(api, c, v, 403, "console.schedule.title",
                     v.texts("console.schedule.appointments.not_allowed"));
-    return schedule_page(api, c, v, {status_of(r.error()), "", refusal(v.texts, r.error())});
+    return schedule_page(api, c, v, {status_for(r.error()), "", refusal(v.texts, r.error())});
   }
   portal::redirect(api, c.res, schedule_path(id) + "?booked=" + r->id, kOfficer);
 }
@@ -580,7 +566,7 @@ void cancel(Api& api, const Call& c, const Visit& v) {
                    [&](const AppointmentRow& a) { return a.id == appointment; }))
     return schedule_page(api, c, v, {404, "", v.texts("problem.not_found")});
   auto r = api.scheduling.cancel(v.user, appointment);
-  if (!r) return schedule_page(api, c, v, {status_of(r.error()), "", refusal(v.texts, r.error())});
+  if (!r) return schedule_page(api, c, v, {status_for(r.error()), "", refusal(v.texts, r.error())});
   portal::redirect(api, c.res, schedule_path(id) + "?cancelled=" + r->id, kOfficer);
 }
 

@@ -14,6 +14,7 @@
 #include <regex>
 
 #include "sdc/http/server.h"
+#include "support/page_forms.h"
 #include "support/test_server.h"
 
 namespace {
@@ -21,24 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using sdc::registry::Role;
-
-std::string form_encoded(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [name, value] : fields) {
-    if (!out.empty()) out += '&';
-    out += name + '=';
-    for (unsigned char c : value) {
-      if (std::isalnum(c)) {
-        out.push_back(static_cast<char>(c));
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        out += buf;
-      }
-    }
-  }
-  return out;
-}
+using sdc::test::form_encoded;
 
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;

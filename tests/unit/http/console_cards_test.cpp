@@ -22,6 +22,7 @@
 #include "sdc/image/image.h"
 #include "sdc/util/bytes.h"
 #include "support/face_photos.h"
+#include "support/page_forms.h"
 #include "support/test_server.h"
 
 namespace {
@@ -30,16 +31,11 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using sdc::registry::Role;
 
-using Parts = std::vector<std::tuple<std::string, std::string, std::string>>;
+using Parts = sdc::test::FormParts;
+using sdc::test::csrf_of;
 
 std::string multipart(const std::string& boundary, const Parts& parts) {
-  std::string b;
-  for (const auto& [name, filename, data] : parts) {
-    b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-    if (!filename.empty()) b += "; filename=\"" + filename + "\"\r\nContent-Type: image/jpeg";
-    b += "\r\n\r\n" + data + "\r\n";
-  }
-  return b + "--" + boundary + "--\r\n";
+  return sdc::test::multipart(boundary, parts, "image/jpeg");
 }
 
 std::string photo(const std::string& name) {
@@ -74,23 +70,13 @@ class ConsoleCardsTest : public ::testing::Test {
   static httplib::Client client() { return served_.client(); }
 
   static std::string sign_in(Role r) {
-    auto res = client().Post("/console/login", "username=" + name(r) + "&password=" + password(r),
-                             "application/x-www-form-urlencoded");
-    EXPECT_TRUE(res && res->status == 303);
-    if (!res) return {};
-    for (auto [it, end] = res->headers.equal_range("Set-Cookie"); it != end; ++it)
-      if (it->second.starts_with("sdc_officer=")) return it->second.substr(0, it->second.find(';'));
-    ADD_FAILURE() << "no session cookie";
-    return {};
+    return sdc::test::sign_in_officer(client(), name(r), password(r));
   }
 
   static std::string csrf(const std::string& cookie, const std::string& page = "/console/") {
     auto r = client().Get(page, {{"Cookie", cookie}});
     EXPECT_TRUE(r);
-    std::smatch m;
-    if (!r || !std::regex_search(r->body, m, std::regex("name=\"csrf\" value=\"([0-9a-f]+)\"")))
-      return {};
-    return m[1];
+    return r ? csrf_of(r->body) : std::string();
   }
 
   static httplib::Result post_multipart(const std::string& cookie, const std::string& path,

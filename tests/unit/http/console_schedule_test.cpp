@@ -17,6 +17,7 @@
 #include "sdc/http/server.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/clock.h"
+#include "support/page_forms.h"
 #include "support/test_server.h"
 
 namespace {
@@ -114,21 +115,10 @@ class ConsoleScheduleTest : public ::testing::Test {
 
   // The officer session cookie after signing in through the form.
   static std::string sign_in(Role r) {
-    auto res = client().Post("/console/login", "username=" + name(r) + "&password=" + password(r),
-                             "application/x-www-form-urlencoded");
-    EXPECT_TRUE(res && res->status == 303);
-    if (!res) return {};
-    for (auto [it, end] = res->headers.equal_range("Set-Cookie"); it != end; ++it)
-      if (it->second.starts_with("sdc_officer=")) return it->second.substr(0, it->second.find(';'));
-    ADD_FAILURE() << "no session cookie";
-    return {};
+    return sdc::test::sign_in_officer(client(), name(r), password(r));
   }
 
-  static std::string csrf_of(const std::string& html) {
-    std::smatch m;
-    if (!std::regex_search(html, m, std::regex("name=\"csrf\" value=\"([0-9a-f]+)\""))) return {};
-    return m[1];
-  }
+  static std::string csrf_of(const std::string& html) { return sdc::test::csrf_of(html); }
 
   static std::string schedule(const std::string& holder) {
     return "/console/holders/" + holder + "/schedule";

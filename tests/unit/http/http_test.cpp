@@ -1363,7 +1363,8 @@ TEST_F(HttpTest, OversizedBodyIs413) {
   auto page = client().Post("/verify/", big, "multipart/form-data; boundary=B");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 303) << "read whole, then sent to sign in";
-  // (Past that bound the listener refuses it: EventServerTest.APathMayTakeALargerBodyThanTheOthers.)
+  // (Past that bound the listener refuses it:
+  // EventServerTest.APathMayTakeALargerBodyThanTheOthers.)
 }
 
 TEST_F(HttpTest, RevokedCardIsRevokedOfflineAndEtagWorks) {

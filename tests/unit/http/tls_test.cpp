@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <thread>
 
-#include "sdc/http/server.h"
 #include "sdc/credential/pki.h"
+#include "sdc/http/server.h"
 #include "support/test_world.h"
 
 namespace {

@@ -17,6 +17,7 @@
 #include "sdc/http/server.h"
 #include "sdc/image/image.h"
 #include "sdc/util/bytes.h"
+#include "support/page_forms.h"
 #include "support/test_server.h"
 
 namespace {
@@ -25,19 +26,9 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using sdc::http::portal::parse_multipart;
 using sdc::registry::Role;
+using sdc::test::multipart;
 
 // ---- the multipart reader ----
-
-std::string multipart(const std::string& boundary,
-                      const std::vector<std::tuple<std::string, std::string, std::string>>& parts) {
-  std::string b;
-  for (const auto& [name, filename, data] : parts) {
-    b += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
-    if (!filename.empty()) b += "; filename=\"" + filename + "\"\r\nContent-Type: image/png";
-    b += "\r\n\r\n" + data + "\r\n";
-  }
-  return b + "--" + boundary + "--\r\n";
-}
 
 TEST(Multipart, ReadsFieldsAndFilesAsABrowserSendsThem) {
   const std::string data("\x89PNG\r\n--not-the-boundary\r\n\0\xff", 26);
@@ -152,29 +143,10 @@ class VerifyPageTest : public ::testing::Test {
 
   // The officer session cookie after signing in through the form.
   static std::string sign_in(Role r) {
-    auto res = client().Post("/console/login", "username=" + name(r) + "&password=" + password(r),
-                             "application/x-www-form-urlencoded");
-    EXPECT_TRUE(res);
-    if (!res) return {};
-    EXPECT_EQ(res->status, 303) << res->body;
-    std::string cookie;
-    for (auto [it, end] = res->headers.equal_range("Set-Cookie"); it != end; ++it) {
-      const std::string& v = it->second;
-      if (!v.starts_with("sdc_officer=")) continue;
-      EXPECT_NE(v.find("HttpOnly"), std::string::npos) << v;
-      EXPECT_NE(v.find("SameSite=Strict"), std::string::npos) << v;
-      EXPECT_NE(v.find("Path=/;"), std::string::npos) << v;
-      cookie = v.substr(0, v.find(';'));
-    }
-    EXPECT_FALSE(cookie.empty());
-    return cookie;
+    return sdc::test::sign_in_officer(client(), name(r), password(r));
   }
 
-  static std::string csrf_of(const std::string& html) {
-    std::smatch m;
-    if (!std::regex_search(html, m, std::regex("name=\"csrf\" value=\"([0-9a-f]+)\""))) return {};
-    return m[1];
-  }
+  static std::string csrf_of(const std::string& html) { return sdc::test::csrf_of(html); }
 
   // The verify page's answer to a form of `parts` (multipart), with the
   // session's CSRF token added.
