@@ -12,7 +12,7 @@ packages=(
 )
 test_packages=(
   clang-14 libclang-rt-14-dev poppler-utils imagemagick zbar-tools python3 python3-cryptography
-  python3-cbor2 wrk python3-icalendar jq
+  python3-cbor2 wrk python3-icalendar jq nginx
   python3-aiosmtpd
   chromium
 )
