@@ -4,12 +4,17 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      (default: 60 s, every target)
 #
-# Seeds are made from the shared vectors at each run (fuzz/make_corpus.py,
-# and the fuzz_image_seeds tool for the image targets) into
-# build-fuzz/seeds/, beside the small text seeds kept in fuzz/seeds/<target>/;
-# what a target finds is kept in build-fuzz/corpus/<target> and reused by
-# the next run. Crash, leak, timeout and out-of-memory inputs
-# land in build-fuzz/artifacts/<target>/, logs in build-fuzz/logs/.
+# Each target starts from its corpus kept in the repository
+# (fuzz/corpus/<target>/), the small text seeds beside it (fuzz/seeds/<target>/)
+# and seeds made from the shared vectors at each run (fuzz/make_corpus.py, and
+# the fuzz_image_seeds tool for the image targets, into build-fuzz/seeds/).
+# What a run finds goes to build-fuzz/corpus/<target>; after a clean run the
+# inputs that reach new coverage are merged into fuzz/corpus/<target>
+# (libFuzzer's -merge=1, so the kept corpus stays small), ready to commit, so
+# that every run starts where the last one got to. SDC_FUZZ_MERGE=0 leaves the
+# repository as it is (the test run does). Crash, leak, timeout and
+# out-of-memory inputs land in build-fuzz/artifacts/<target>/, logs in
+# build-fuzz/logs/.
 #
 # Prints one summary line per target; exits 1 if any target found anything
 # (crash, leak, timeout, out of memory) or did not run, 0 otherwise.
@@ -98,8 +103,10 @@ for t in "${targets[@]}"; do
   [[ -d $seeds/$t ]] && seed_dirs+=("$seeds/$t")
   [[ $t == image_decode_fuzz && -d $seeds/image_decode ]] && seed_dirs+=("$seeds/image_decode")
   [[ $t == qr_image_fuzz && -d $seeds/qr_image ]] && seed_dirs+=("$seeds/qr_image")
-  # Hand-written text seeds, kept in the repository (fuzz/seeds/<target>/).
+  # Hand-written text seeds and the kept corpus, in the repository.
   [[ -d $root/fuzz/seeds/$t ]] && seed_dirs+=("$root/fuzz/seeds/$t")
+  kept=$root/fuzz/corpus/$t
+  [[ -d $kept ]] && seed_dirs+=("$kept")
   echo "== $t: ${seconds}s" >&2
   set +e
   "$build/bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
@@ -125,8 +132,20 @@ for t in "${targets[@]}"; do
     line=$(printf '%-18s FAIL %s (exit %d) after %s runs; input: %s; log: %s' \
       "$t" "${what:-error}" "$rc" "${runs:-?}" "${artifact:-none}" "$log")
   else
-    line=$(printf '%-18s ok   %s runs in %ss (%s/s), coverage %s, corpus %s files' \
-      "$t" "${runs:-?}" "$seconds" "${rate:-?}" "${cov:-?}" "$files")
+    merged=""
+    if [[ ${SDC_FUZZ_MERGE:-1} != 0 ]]; then
+      mkdir -p "$kept"
+      before=$(find "$kept" -type f | wc -l)
+      if "$build/bin/$t" -merge=1 -rss_limit_mb=2048 -timeout=10 -max_len="${max_len[$t]:-16384}" \
+        "$kept" "$corpus" >"$build/logs/$t.merge.log" 2>&1; then
+        merged=", kept corpus $before -> $(find "$kept" -type f | wc -l) files"
+      else
+        failed=1
+        merged=", MERGE FAILED (log: $build/logs/$t.merge.log)"
+      fi
+    fi
+    line=$(printf '%-18s ok   %s runs in %ss (%s/s), coverage %s, corpus %s files%s' \
+      "$t" "${runs:-?}" "$seconds" "${rate:-?}" "${cov:-?}" "$files" "$merged")
   fi
   summary+=("$line")
   echo "$line" >&2

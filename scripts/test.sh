@@ -29,6 +29,6 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 
 if [ -f scripts/fuzz.sh ] && [ "$FUZZ_SECONDS" -gt 0 ]; then
   echo "== fuzzing, ${FUZZ_SECONDS}s per target"
-  bash scripts/fuzz.sh "$FUZZ_SECONDS"
+  SDC_FUZZ_MERGE=0 bash scripts/fuzz.sh "$FUZZ_SECONDS"
 fi
 echo "== all tests passed"
