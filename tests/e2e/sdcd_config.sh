@@ -113,25 +113,30 @@ check "so it is on ::" \
   "! $sdcd serve --data $data --listen '[::]:$p5' 2> $work/open6.err && grep -q -- '--insecure-http' $work/open6.err"
 check "with --insecure-http it serves on 0.0.0.0" \
   "serve_on $p5 $work/s5.err -- --listen 0.0.0.0:$p5 --insecure-http"
+p7=$(free_port)
 check "so with SDCD_INSECURE_HTTP=1" \
-  "serve_on $p5 $work/s6.err SDCD_INSECURE_HTTP=1 -- --listen 0.0.0.0:$p5"
-check "plain HTTP on localhost needs no flag" "serve_on $p5 $work/s7.err -- --listen localhost:$p5"
-"$sdcd" serve --data "$data" --listen "0.0.0.0:$p5" --tls-cert "$work/cert.pem" \
+  "serve_on $p7 $work/s6.err SDCD_INSECURE_HTTP=1 -- --listen 0.0.0.0:$p7"
+p8=$(free_port)
+check "plain HTTP on localhost needs no flag" "serve_on $p8 $work/s7.err -- --listen localhost:$p8"
+p9=$(free_port)
+"$sdcd" serve --data "$data" --listen "0.0.0.0:$p9" --tls-cert "$work/cert.pem" \
   --tls-key "$work/key.pem" 2> "$work/tls-any.err" &
 pid=$!
 pids+=("$pid")
-check "with a certificate it serves on 0.0.0.0" "wait_up https://127.0.0.1:$p5 --cacert $work/cert.pem"
+check "with a certificate it serves on 0.0.0.0" "wait_up https://127.0.0.1:$p9 --cacert $work/cert.pem"
 stop "$pid" || true
 # (A fresh demo needs a base URL for its cards, so the first start is on loopback.)
-"$sdcd" demo --data "$work/demo" --listen "127.0.0.1:$p5" 2> "$work/demo.err" &
+p6=$(free_port)
+"$sdcd" demo --data "$work/demo" --listen "127.0.0.1:$p6" 2> "$work/demo.err" &
 pid=$!
 pids+=("$pid")
-check "sdcd demo comes up" "wait_up $p5"
+check "sdcd demo comes up" "wait_up $p6 || { tail -3 $work/demo.err; false; }"
 stop "$pid" || true
-"$sdcd" demo --data "$work/demo" --listen "0.0.0.0:$p5" 2> "$work/demo2.err" &
+p10=$(free_port)
+"$sdcd" demo --data "$work/demo" --listen "0.0.0.0:$p10" 2> "$work/demo2.err" &
 pid=$!
 pids+=("$pid")
-check "sdcd demo still serves plain HTTP on 0.0.0.0" "wait_up $p5"
+check "sdcd demo still serves plain HTTP on 0.0.0.0" "wait_up $p10"
 stop "$pid" || true
 check "and writes no insecure_http into its sdcd.toml" "grep -q '^# insecure_http = true' $work/demo/sdcd.toml"
 
