@@ -1,11 +1,14 @@
 #include "sdc/http/config.h"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <sstream>
 
 #include "sdc/util/file.h"
@@ -162,6 +165,7 @@ ConfigOverrides merge(const ConfigOverrides& low, const ConfigOverrides& high) {
   if (high.postgres) out.postgres = high.postgres;
   if (high.tls_cert) out.tls_cert = high.tls_cert;
   if (high.tls_key) out.tls_key = high.tls_key;
+  if (high.insecure_http) out.insecure_http = high.insecure_http;
   return out;
 }
 
@@ -198,6 +202,15 @@ Result<ConfigOverrides> overrides_from_environment(const Environment& env) {
   if (auto v = get("SDCD_POSTGRES")) out.postgres = *v;
   if (auto v = get("SDCD_TLS_CERT")) out.tls_cert = fs::path(*v);
   if (auto v = get("SDCD_TLS_KEY")) out.tls_key = fs::path(*v);
+  if (auto v = get("SDCD_INSECURE_HTTP")) {
+    if (*v == "1" || *v == "true" || *v == "yes")
+      out.insecure_http = true;
+    else if (*v == "0" || *v == "false" || *v == "no")
+      out.insecure_http = false;
+    else
+      return fail(Errc::invalid_argument,
+                  "SDCD_INSECURE_HTTP: expected 1, true, yes, 0, false or no, got '" + *v + "'");
+  }
   return out;
 }
 
@@ -327,6 +340,11 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         c.card_validity_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
       }
       if (!ok) return located(ok.error());
+    } else if (key == "insecure_http") {
+      const auto* b = node.as_boolean();
+      if (!b)
+        return fail(Errc::parse, where(source, node) + ": insecure_http: expected true or false");
+      c.insecure_http = b->get();
     } else if (key == "reminders") {
       if (auto r = parse_reminders(source, node, base_dir, c.reminders); !r)
         return std::unexpected(r.error());
@@ -368,8 +386,41 @@ Result<Config> resolve_config(Config c, const ConfigOverrides& o) {
   if (o.postgres) c.postgres = *o.postgres;
   if (o.tls_cert) c.tls_cert = *o.tls_cert;
   if (o.tls_key) c.tls_key = *o.tls_key;
+  if (o.insecure_http) c.insecure_http = *o.insecure_http;
   if (auto v = validate_config(c); !v) return std::unexpected(v.error());
   return c;
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  std::string h(host);
+  std::transform(h.begin(), h.end(), h.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  if (h == "localhost" || h == "localhost.") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) {
+    static const in6_addr loopback = IN6ADDR_LOOPBACK_INIT;
+    if (std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(loopback.s6_addr)))
+      return true;
+    // ::ffff:127.x.x.x
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return std::equal(std::begin(mapped), std::end(mapped), std::begin(v6.s6_addr)) &&
+           v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+Result<void> check_plain_http_host(const Config& config, std::string_view host) {
+  if (config.tls() || config.insecure_http || is_loopback_host(host)) return {};
+  return fail(Errc::invalid_argument,
+              "refusing plain HTTP on " + std::string(host) +
+                  ", which is not a loopback address: configure a TLS certificate "
+                  "(--tls-cert and --tls-key, SDCD_TLS_CERT and SDCD_TLS_KEY, or tls_cert and "
+                  "tls_key in sdcd.toml), or, behind a proxy that terminates TLS, pass "
+                  "--insecure-http (SDCD_INSECURE_HTTP=1, insecure_http = true)");
 }
 
 bool conninfo_has_password(std::string_view conninfo) {
@@ -438,6 +489,14 @@ std::string render_config(const Config& c) {
     out << "# tls_cert = \"/etc/sdcd/tls/fullchain.pem\"\n"
            "# tls_key = \"/etc/sdcd/tls/key.pem\"\n";
   }
+  out << "\n"
+         "# Without TLS, sdcd serves only on a loopback address (127.0.0.0/8, ::1,\n"
+         "# localhost). Behind a proxy that terminates TLS, allow plain HTTP on any\n"
+         "# address (SDCD_INSECURE_HTTP=1, --insecure-http).\n";
+  if (c.insecure_http)
+    out << "insecure_http = true\n";
+  else
+    out << "# insecure_http = true\n";
   out << "\n"
          "# Serve this file at /openapi.yaml instead of the built-in API description.\n";
   if (!c.openapi_path.empty())

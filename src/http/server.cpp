@@ -346,7 +346,11 @@ Result<std::unique_ptr<Server>> Server::open(const ServeOptions& options) {
 }
 
 Result<int> Server::bind(const std::string& host, int port) {
-  if (impl_->plain_http) return impl_->plain_http->bind(host, port);
+  if (impl_->plain_http) {
+    if (auto ok = check_plain_http_host(impl_->config, host); !ok)
+      return std::unexpected(ok.error());
+    return impl_->plain_http->bind(host, port);
+  }
   if (port == 0) {
     int p = impl_->tls_http->bind_to_any_port(host);
     if (p <= 0) return fail(Errc::io, "cannot bind " + host);

@@ -31,6 +31,8 @@ struct World {
 struct Flags {
   std::string listen, store, postgres, tls_cert, tls_key;
   int threads = 0;
+  bool insecure_http = false;
+  CLI::Option* insecure_http_opt = nullptr;
   CLI::Option *listen_opt = nullptr, *store_opt = nullptr, *postgres_opt = nullptr,
               *tls_cert_opt = nullptr, *tls_key_opt = nullptr, *threads_opt = nullptr;
 
@@ -45,6 +47,10 @@ struct Flags {
     tls_cert_opt = app.add_option("--tls-cert", tls_cert,
                                   "PEM certificate (chain): serve HTTPS [SDCD_TLS_CERT]");
     tls_key_opt = app.add_option("--tls-key", tls_key, "PEM private key, mode 0600 [SDCD_TLS_KEY]");
+    insecure_http_opt = app.add_flag(
+        "--insecure-http", insecure_http,
+        "serve plain HTTP on a non-loopback address too (behind a proxy that terminates TLS) "
+        "[SDCD_INSECURE_HTTP]");
   }
 
   sdc::Result<ConfigOverrides> overrides() const {
@@ -63,6 +69,7 @@ struct Flags {
     if (postgres_opt->count() > 0) o.postgres = postgres;
     if (tls_cert_opt->count() > 0) o.tls_cert = tls_cert;
     if (tls_key_opt->count() > 0) o.tls_key = tls_key;
+    if (insecure_http_opt->count() > 0) o.insecure_http = insecure_http;
     return o;
   }
 };
@@ -236,6 +243,8 @@ int main(int argc, char** argv) {
   so.data_dir = data;
   so.config_file = config_file;
   so.overrides = *overrides;
+  // The demo serves plain HTTP wherever it is told to (its data is specimens).
+  if (*demo) so.overrides.insecure_http = true;
   so.openapi_yaml = std::string(sdcd_openapi_yaml());
   so.clock = &world.clock;
   so.random = &world.random;

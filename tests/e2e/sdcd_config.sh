@@ -4,7 +4,8 @@
 # settings are refused with the reason; base_url cannot drift from what cards
 # carry; and with a certificate sdcd serves HTTPS (a throwaway self-signed
 # certificate from openssl, checked by curl --cacert), refusing a key that
-# group or others may read.
+# group or others may read; without one, plain HTTP only on loopback unless
+# told --insecure-http.
 set -euo pipefail
 source "$(dirname "$0")/lib/sdcd.sh"
 sdcd="$SDC_BIN/sdcd"
@@ -100,6 +101,44 @@ check "the log names https" "grep -q 'listening on https://127.0.0.1:$p4' $work/
 rc=0
 stop "$pid" || rc=$?
 check "SIGTERM stops the HTTPS server with exit 0" "[ $rc = 0 ]"
+
+# 5. Plain HTTP only on loopback, unless told --insecure-http; TLS anywhere;
+#    the demo as it always was.
+p5=$(free_port)
+rc=0
+"$sdcd" serve --data "$data" --listen "0.0.0.0:$p5" 2> "$work/open.err" || rc=$?
+check "plain HTTP on 0.0.0.0 is refused, naming both ways out" \
+  "[ $rc = 1 ] && grep -q 'not a loopback address' $work/open.err && grep -q -- '--tls-cert' $work/open.err && grep -q -- '--insecure-http' $work/open.err"
+check "so it is on ::" \
+  "! $sdcd serve --data $data --listen '[::]:$p5' 2> $work/open6.err && grep -q -- '--insecure-http' $work/open6.err"
+check "with --insecure-http it serves on 0.0.0.0" \
+  "serve_on $p5 $work/s5.err -- --listen 0.0.0.0:$p5 --insecure-http"
+p7=$(free_port)
+check "so with SDCD_INSECURE_HTTP=1" \
+  "serve_on $p7 $work/s6.err SDCD_INSECURE_HTTP=1 -- --listen 0.0.0.0:$p7"
+p8=$(free_port)
+check "plain HTTP on localhost needs no flag" "serve_on $p8 $work/s7.err -- --listen localhost:$p8"
+p9=$(free_port)
+"$sdcd" serve --data "$data" --listen "0.0.0.0:$p9" --tls-cert "$work/cert.pem" \
+  --tls-key "$work/key.pem" 2> "$work/tls-any.err" &
+pid=$!
+pids+=("$pid")
+check "with a certificate it serves on 0.0.0.0" "wait_up https://127.0.0.1:$p9 --cacert $work/cert.pem"
+stop "$pid" || true
+# (A fresh demo needs a base URL for its cards, so the first start is on loopback.)
+p6=$(free_port)
+"$sdcd" demo --data "$work/demo" --listen "127.0.0.1:$p6" 2> "$work/demo.err" &
+pid=$!
+pids+=("$pid")
+check "sdcd demo comes up" "wait_up $p6 || { tail -3 $work/demo.err; false; }"
+stop "$pid" || true
+p10=$(free_port)
+"$sdcd" demo --data "$work/demo" --listen "0.0.0.0:$p10" 2> "$work/demo2.err" &
+pid=$!
+pids+=("$pid")
+check "sdcd demo still serves plain HTTP on 0.0.0.0" "wait_up $p10"
+stop "$pid" || true
+check "and writes no insecure_http into its sdcd.toml" "grep -q '^# insecure_http = true' $work/demo/sdcd.toml"
 
 [ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
 echo "all sdcd configuration checks passed"

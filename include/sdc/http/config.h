@@ -11,7 +11,12 @@
 //   postgres            SDCD_POSTGRES   --postgres    (none)
 //   tls_cert, tls_key   SDCD_TLS_CERT   --tls-cert    (none: plain HTTP)
 //                       SDCD_TLS_KEY    --tls-key
+//   insecure_http       SDCD_INSECURE_HTTP --insecure-http  false
 //   status_list_size, status_list_ttl, card_validity_days, openapi_path: file only
+//
+// Without TLS, sdcd serves only on a loopback address (127.0.0.0/8, ::1,
+// localhost) unless insecure_http is true (for a TLS-terminating proxy in
+// front of it); `sdcd demo` allows it always.
 //
 // base_url is fixed at init: every card carries base_url + "/status/validity"
 // as its status uri for life. Relative paths in the file are taken from the
@@ -25,8 +30,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/util/error.h"
 #include "sdc/credential/issuer.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 
@@ -54,6 +59,8 @@ struct Config {
   int card_validity_days = kDefaultValidDays;
   std::filesystem::path tls_cert;  // both or neither
   std::filesystem::path tls_key;
+  // Plain HTTP on a non-loopback address (behind a proxy that terminates TLS).
+  bool insecure_http = false;
   std::filesystem::path openapi_path;  // empty: the built-in description
   // The reminder sender (docs/REMINDERS.md), the [reminders] table.
   struct Reminders {
@@ -83,6 +90,7 @@ struct ConfigOverrides {
   std::optional<std::string> postgres;
   std::optional<std::filesystem::path> tls_cert;
   std::optional<std::filesystem::path> tls_key;
+  std::optional<bool> insecure_http;
 };
 
 // `high` where it is set, `low` elsewhere.
@@ -93,9 +101,9 @@ using Environment = std::function<std::optional<std::string>(const char* name)>;
 // The process's environment (std::getenv).
 Environment process_environment();
 
-// Reads SDCD_LISTEN, SDCD_THREADS, SDCD_STORE, SDCD_POSTGRES, SDCD_TLS_CERT
-// and SDCD_TLS_KEY. A malformed value is Errc::invalid_argument naming the
-// variable. Empty variables count as unset.
+// Reads SDCD_LISTEN, SDCD_THREADS, SDCD_STORE, SDCD_POSTGRES, SDCD_TLS_CERT,
+// SDCD_TLS_KEY and SDCD_INSECURE_HTTP (1/true/yes or 0/false/no). A malformed value is
+// Errc::invalid_argument naming the variable. Empty variables count as unset.
 Result<ConfigOverrides> overrides_from_environment(const Environment& env);
 
 // Parses a settings file. Unknown keys, wrong types and bad values are
@@ -111,6 +119,14 @@ Result<Config> load_config_file(const std::filesystem::path& path);
 // (store postgres needs a conninfo; TLS needs both files; ranges).
 Result<Config> resolve_config(Config config, const ConfigOverrides& overrides);
 Result<void> validate_config(const Config& config);
+
+// 127.0.0.0/8, ::1 (also written [::1] or in full) or "localhost".
+bool is_loopback_host(std::string_view host);
+
+// Whether `config` may serve on `host`: TLS, a loopback host or insecure_http.
+// Otherwise Errc::invalid_argument naming both ways out (a certificate, or
+// --insecure-http).
+Result<void> check_plain_http_host(const Config& config, std::string_view host);
 
 // True when a conninfo carries a password (keyword "password" or a
 // "user:password@" URI), which sdcd init keeps out of the file.

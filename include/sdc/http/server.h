@@ -88,7 +88,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds host:port (port 0: any free port) and returns the bound port.
+  // Binds host:port (port 0: any free port) and returns the bound port. Plain
+  // HTTP is refused on a non-loopback host unless insecure_http is set.
   Result<int> bind(const std::string& host, int port);
   // Binds the configured listen address.
   Result<int> bind();

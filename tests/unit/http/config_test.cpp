@@ -292,6 +292,77 @@ TEST(Config, ListenAddresses) {
   EXPECT_FALSE(sdc::http::parse_listen("host:-1"));
 }
 
+TEST(Config, InsecureHttpFromTheFileTheEnvironmentAndFlags) {
+  auto d = parse("");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->insecure_http);
+  auto f = parse("insecure_http = true\n");
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_TRUE(f->insecure_http);
+  auto msg = error_of(parse("insecure_http = \"yes\"\n"));
+  EXPECT_NE(msg.find("insecure_http: expected true or false"), std::string::npos) << msg;
+
+  auto env = sdc::http::overrides_from_environment(env_of({{"SDCD_INSECURE_HTTP", "1"}}));
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->insecure_http, true);
+  env = sdc::http::overrides_from_environment(env_of({{"SDCD_INSECURE_HTTP", "false"}}));
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->insecure_http, false);
+  env = sdc::http::overrides_from_environment(env_of({{"SDCD_INSECURE_HTTP", ""}}));
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_FALSE(env->insecure_http);
+  auto bad = sdc::http::overrides_from_environment(env_of({{"SDCD_INSECURE_HTTP", "maybe"}}));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("SDCD_INSECURE_HTTP"), std::string::npos);
+
+  // A flag over the environment over the file.
+  ConfigOverrides from_env;
+  from_env.insecure_http = false;
+  ConfigOverrides flag;
+  flag.insecure_http = true;
+  auto c = sdc::http::resolve_config(*f, from_env);
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->insecure_http);
+  c = sdc::http::resolve_config(*f, sdc::http::merge(from_env, flag));
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->insecure_http);
+
+  // What init writes reads back, and says how to allow it when it is off.
+  Config on;
+  on.insecure_http = true;
+  auto back = parse(sdc::http::render_config(on));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->insecure_http);
+  auto text = sdc::http::render_config(Config{});
+  EXPECT_NE(text.find("# insecure_http = true"), std::string::npos) << text;
+  back = parse(text);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->insecure_http);
+}
+
+TEST(Config, PlainHttpIsForLoopbackUnlessAllowed) {
+  for (const char* host : {"127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost", "LocalHost",
+                           "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"})
+    EXPECT_TRUE(sdc::http::is_loopback_host(host)) << host;
+  for (const char* host : {"0.0.0.0", "::", "10.0.0.1", "128.0.0.1", "192.168.1.2", "::2",
+                           "example.org", "localhost.example.org", "126.255.255.255"})
+    EXPECT_FALSE(sdc::http::is_loopback_host(host)) << host;
+
+  Config plain;
+  EXPECT_TRUE(sdc::http::check_plain_http_host(plain, "127.0.0.1"));
+  auto refused = sdc::http::check_plain_http_host(plain, "0.0.0.0");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("TLS certificate"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("--insecure-http"), std::string::npos);
+  Config allowed;
+  allowed.insecure_http = true;
+  EXPECT_TRUE(sdc::http::check_plain_http_host(allowed, "0.0.0.0"));
+  Config tls;
+  tls.tls_cert = "cert.pem";
+  tls.tls_key = "key.pem";
+  EXPECT_TRUE(sdc::http::check_plain_http_host(tls, "0.0.0.0"));
+}
+
 TEST(Config, TheRemindersTableChoosesTheAdaptersAndRefusesNonsense) {
   auto d = parse("");
   ASSERT_TRUE(d);

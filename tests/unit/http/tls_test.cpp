@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "sdc/credential/pki.h"
@@ -32,14 +33,16 @@ class HttpTls : public ::testing::Test {
 
   static sdc::PkiFolder pki() { return sdc::PkiFolder(dir_ / "data" / "pki"); }
 
-  static sdc::Result<std::unique_ptr<sdc::http::Server>> open(const fs::path& cert,
-                                                              const fs::path& key) {
+  // Without a certificate (empty paths): plain HTTP, insecure_http as given.
+  static sdc::Result<std::unique_ptr<sdc::http::Server>> open(
+      const fs::path& cert, const fs::path& key, std::optional<bool> insecure_http = {}) {
     sdc::http::ServeOptions so;
     so.data_dir = dir_ / "data";
     so.log_requests = false;
     so.overrides.threads = 2;
-    so.overrides.tls_cert = cert;
-    so.overrides.tls_key = key;
+    if (!cert.empty()) so.overrides.tls_cert = cert;
+    if (!key.empty()) so.overrides.tls_key = key;
+    so.overrides.insecure_http = insecure_http;
     so.clock = &world_.clock;
     so.random = &world_.random;
     so.time_zones = &world_.zones;
@@ -101,6 +104,36 @@ TEST_F(HttpTls, RefusesAMissingKeyOrCertificate) {
   server = open(pki().root_cert(), dir_ / "absent.key");
   ASSERT_FALSE(server);
   EXPECT_NE(server.error().message.find("tls_key"), std::string::npos) << server.error().message;
+}
+
+// Plain HTTP is for loopback only, unless --insecure-http says otherwise; with
+// a certificate any address will do.
+TEST_F(HttpTls, RefusesPlainHttpOnANonLoopbackAddress) {
+  auto plain = open({}, {});
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_FALSE((*plain)->config().tls());
+  for (const char* host : {"0.0.0.0", "::"}) {
+    auto refused = (*plain)->bind(host, 0);
+    ASSERT_FALSE(refused) << host;
+    const auto& msg = refused.error().message;
+    EXPECT_NE(msg.find("not a loopback address"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--tls-cert"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("--insecure-http"), std::string::npos) << msg;
+  }
+  auto local = (*plain)->bind("127.0.0.1", 0);
+  EXPECT_TRUE(local) << local.error().message;
+  plain->reset();
+
+  auto allowed = open({}, {}, true);
+  ASSERT_TRUE(allowed) << allowed.error().message;
+  auto any = (*allowed)->bind("0.0.0.0", 0);
+  EXPECT_TRUE(any) << any.error().message;
+  allowed->reset();
+
+  auto tls = open(pki().root_cert(), pki().root_key());
+  ASSERT_TRUE(tls) << tls.error().message;
+  auto tls_any = (*tls)->bind("0.0.0.0", 0);
+  EXPECT_TRUE(tls_any) << tls_any.error().message;
 }
 
 }  // namespace
