@@ -761,6 +761,15 @@ Result<RestoreResult> restore_data_dir(const RestoreOptions& o) {
     auto version = (*store)->schema_version();
     if (!version) return std::unexpected(version.error());
     if (*version == 0) return fail(Errc::parse, "the restored database holds no registry");
+    // A folder that never served has no checkpoint yet: nothing to hold
+    // the chain against, as in the original.
+    if (!fs::exists(p.checkpoints(), ec)) {
+      if (existed) fs::remove(o.data_dir, ec);
+      if (::rename(staging.path().c_str(), o.data_dir.c_str()) != 0)
+        return fail(Errc::io, "cannot rename into " + o.data_dir.string() + ": " + errno_text());
+      staging.keep();
+      return result;
+    }
     auto report = registry::verify_audit(**store, p.checkpoints(), ck->public_key());
     if (!report) return std::unexpected(report.error());
     if (!report->intact)
