@@ -31,32 +31,23 @@ Result<std::unique_ptr<registry::Store>> open_store(const Config& c, const DataP
   return registry::open_sqlite_store({p.db()});
 }
 
-namespace {
-
-// An exclusive flock(2) on a file, released when destroyed.
-class FileLock {
- public:
-  static Result<FileLock> acquire(const fs::path& path) {
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return fail(Errc::io, "cannot open " + path.string());
-    while (::flock(fd, LOCK_EX) != 0) {
-      if (errno != EINTR) {
-        ::close(fd);
-        return fail(Errc::io, "cannot lock " + path.string());
-      }
+Result<FileLock> FileLock::acquire(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(Errc::io, "cannot open " + path.string());
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno != EINTR) {
+      ::close(fd);
+      return fail(Errc::io, "cannot lock " + path.string());
     }
-    return FileLock(fd);
   }
-  FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  FileLock& operator=(FileLock&&) = delete;
-  ~FileLock() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+  return FileLock(fd);
+}
 
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
-};
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
 
 // Copies an existing issuer key folder (made by `sdc pki init`) into the
 // data folder: the signer must load, and its key file must be private.

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <utility>
 
 #include "sdc/http/config.h"
 #include "sdc/registry/audit.h"
@@ -23,6 +24,20 @@ struct DataPaths {
   std::filesystem::path checkpoint_key() const { return dir / "checkpoint.key"; }
   std::filesystem::path checkpoints() const { return dir / "audit.checkpoints"; }
   std::filesystem::path checkpoint_lock() const { return dir / "audit.checkpoints.lock"; }
+};
+
+// An exclusive flock(2) on a file (made if missing, mode 0600), released
+// when destroyed.
+class FileLock {
+ public:
+  static Result<FileLock> acquire(const std::filesystem::path& path);
+  FileLock(FileLock&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
 };
 
 // The store the settings name: SQLite in the folder, or PostgreSQL.

@@ -1,5 +1,6 @@
 // sdcd: the registry service. `init` creates a data folder, `serve` serves
-// it, `demo` does both and seeds demo users and specimen holders. Settings
+// it, `demo` does both and seeds demo users and specimen holders; `backup`
+// and `restore` copy a data folder and its database (docs/BACKUP.md). Settings
 // (sdc/http/config.h): flags, then SDCD_* variables, then DATA/sdcd.toml.
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "sdc/crypto/crypto.h"
+#include "sdc/http/backup.h"
 #include "sdc/http/demo_seed.h"
 #include "sdc/http/server.h"
 
@@ -132,6 +134,21 @@ sdc::Result<void> seed_demo_and_show_logins(Server& server) {
   return {};
 }
 
+// The environment's settings with --postgres over them, for backup and restore.
+sdc::Result<ConfigOverrides> postgres_overrides(const CLI::Option* opt,
+                                                const std::string& conninfo) {
+  auto env = sdc::http::overrides_from_environment(sdc::http::process_environment());
+  if (!env) return std::unexpected(env.error());
+  if (opt->count() > 0) env->postgres = conninfo;
+  return env;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -173,7 +190,94 @@ int main(int argc, char** argv) {
   demo->add_option("--data", data, "data folder")->required();
   demo_flags.add_to(*demo);
 
+  std::string out, from, keys_file, backup_pg;
+  bool keys_only = false, force = false;
+  auto* bak = app.add_subcommand(
+      "backup",
+      "write a backup of a data folder, serving or not, to one file (mode 0600): its database "
+      "as of one commit (SQLite online backup, or pg_dump), settings, certificates and audit "
+      "checkpoints; no private keys unless --keys (docs/BACKUP.md)");
+  bak->add_option("--data", data, "data folder")->required();
+  bak->add_option("--out", out, "the backup file to write (refused if it exists, unless --force)")
+      ->required();
+  bak->add_flag("--keys", keys_only,
+                "write the private keys instead (pii.keys, checkpoint.key, pki/signer.key): keep "
+                "this file apart from the data backups, offline");
+  bak->add_flag("--force", force, "replace --out if it exists");
+  auto* bak_pg = bak->add_option("--postgres", backup_pg,
+                                 "libpq conninfo of the database to dump [SDCD_POSTGRES] "
+                                 "(default: from DATA/sdcd.toml)");
+
+  auto* rst = app.add_subcommand(
+      "restore",
+      "make a new data folder from a data backup and its keys backup; both are checked whole "
+      "first, and the folder appears only once its audit trail verifies");
+  rst->add_option("--from", from, "the data backup (sdcd backup)")->required();
+  rst->add_option("--keys", keys_file, "the keys backup of the same registry (sdcd backup --keys)")
+      ->required();
+  rst->add_option("--data", data, "the data folder to make: new or empty")->required();
+  auto* rst_pg = rst->add_option(
+      "--postgres", backup_pg,
+      "PostgreSQL: the empty database to restore into, written into the restored sdcd.toml "
+      "(default: the one the backup's sdcd.toml names) [SDCD_POSTGRES]");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (*bak) {
+    auto o = postgres_overrides(bak_pg, backup_pg);
+    if (!o) {
+      std::fprintf(stderr, "sdcd backup: %s\n", o.error().message.c_str());
+      return 2;
+    }
+    sdc::http::BackupOptions bo;
+    bo.data_dir = data;
+    bo.out = out;
+    bo.kind = keys_only ? sdc::http::BackupKind::keys : sdc::http::BackupKind::data;
+    bo.overwrite = force ? sdc::http::Overwrite::yes : sdc::http::Overwrite::no;
+    bo.overrides = *o;
+    bo.clock = &world.clock;
+    auto r = sdc::http::backup_data_dir(bo);
+    if (!r) {
+      std::fprintf(stderr, "sdcd backup: %s\n", r.error().message.c_str());
+      return 1;
+    }
+    std::uint64_t total = 0;
+    for (const auto& f : r->files) total += f.size;
+    std::fprintf(stderr, "sdcd backup: wrote %s (%s backup, store %s, %zu files, %s)\n",
+                 out.c_str(), keys_only ? "keys" : "data", r->store.c_str(), r->files.size(),
+                 size_text(total).c_str());
+    if (keys_only)
+      std::fprintf(stderr,
+                   "sdcd backup: it holds the private keys: keep it offline, apart from the data "
+                   "backups\n");
+    return 0;
+  }
+  if (*rst) {
+    auto o = postgres_overrides(rst_pg, backup_pg);
+    if (!o) {
+      std::fprintf(stderr, "sdcd restore: %s\n", o.error().message.c_str());
+      return 2;
+    }
+    sdc::http::RestoreOptions ro;
+    ro.from = from;
+    ro.keys = keys_file;
+    ro.data_dir = data;
+    ro.overrides = *o;
+    ro.postgres_to_file = rst_pg->count() > 0;
+    auto r = sdc::http::restore_data_dir(ro);
+    if (!r) {
+      std::fprintf(stderr, "sdcd restore: %s\n", r.error().message.c_str());
+      return 1;
+    }
+    std::fprintf(stderr,
+                 "sdcd restore: restored %s (store %s, backup of %lld); audit trail intact: %llu "
+                 "records, %llu checkpoints\n",
+                 data.c_str(), r->manifest.store.c_str(),
+                 static_cast<long long>(r->manifest.created_at),
+                 static_cast<unsigned long long>(r->audit_records),
+                 static_cast<unsigned long long>(r->audit_checkpoints));
+    return 0;
+  }
 
   const Flags& flags = *init ? init_flags : *srv ? serve_flags : demo_flags;
   auto overrides = environment_and(flags);

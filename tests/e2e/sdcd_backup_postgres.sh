@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# `sdcd backup` of a PostgreSQL registry while sdcd writes (pg_dump, custom
+# format), then `sdcd restore --postgres` into an empty database: every
+# holder and card acknowledged before the backup began is there, the trail
+# verifies (`sdc audit verify --postgres`), the validity list says the same;
+# a database that already holds a registry is refused.
+#
+# Needs SDC_TEST_PG (scripts/pg-test-cluster.sh start). Without it the test is
+# skipped, unless SDC_REQUIRE_PG=1, when it fails.
+set -euo pipefail
+source "$(dirname "$0")/lib/sdcd.sh"
+sdcd="$SDC_BIN/sdcd"
+sdc="$SDC_BIN/sdc"
+face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
+py=/usr/bin/python3
+dbs=()
+admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
+cleanup_more() {
+  for d in "${dbs[@]}"; do
+    psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)" > /dev/null 2>&1 || true
+  done
+}
+unavailable() {
+  if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
+    echo "FAIL PostgreSQL is required (SDC_REQUIRE_PG=1) but unavailable: $1"
+    exit 1
+  fi
+  echo "SKIP PostgreSQL unavailable: $1"
+  exit 77
+}
+login() {
+  curl -fs -X POST "$base/v1/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
+}
+jget() { $py -c "import json,sys; d=json.load(open('$1')); print($2)"; }
+# enroll N -> holder id on stdout; issue ID -> the card's document number
+enroll() {
+  printf '{"a_number":"A4%08d","family_name":"BACKUP","given_names":"HOLDER %s","date_of_birth":"1980-01-15","sex":"X","nationality":"UTO","language":"en","contact":"","portrait_base64":"%s"}' \
+    "$1" "$(echo "$1" | tr 0-9 A-J)" "$(cat "$work/portrait.b64")" > "$work/body.$1"
+  curl -fs -X POST "$base/v1/holders" -H "Authorization: Bearer $officer" \
+    -H 'Content-Type: application/json' --data-binary "@$work/body.$1" | $py -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+issue() {
+  curl -fs -X POST "$base/v1/holders/$1/cards" -H "Authorization: Bearer $officer" \
+    -H 'Content-Type: application/json' -d '{}' | $py -c 'import json,sys; print(json.load(sys.stdin)["document_number"])'
+}
+# status show of BASE's validity list: its non-zero entries, as JSON
+list_entries() {
+  curl -fs "$1/status/validity" -o "$work/list.cwt" &&
+    "$sdc" status show "$work/list.cwt" | $py -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["entries"], sort_keys=True))'
+}
+# run_rc CMD...: the exit status on stdout, stderr in $work/rc.err
+run_rc() {
+  set +e
+  "$@" > /dev/null 2> "$work/rc.err"
+  echo $?
+  set -e
+}
+
+[ -n "${SDC_TEST_PG:-}" ] || unavailable "SDC_TEST_PG is not set (start a cluster with scripts/pg-test-cluster.sh start)"
+command -v psql > /dev/null || unavailable "psql is not installed (package postgresql-client)"
+command -v pg_dump > /dev/null || unavailable "pg_dump is not installed (package postgresql-client)"
+new_db() {
+  local d="sdc_e2e_bk_$$_${RANDOM}"
+  psql "$admin_conninfo" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $d" > /dev/null 2> "$work/createdb.err" ||
+    unavailable "cannot create a database on SDC_TEST_PG ($SDC_TEST_PG): $(cat "$work/createdb.err")"
+  dbs+=("$d")
+  echo "$d"
+}
+db=$(new_db)
+db2=$(new_db)
+pg="$SDC_TEST_PG dbname=$db"
+pg2="$SDC_TEST_PG dbname=$db2"
+[ -r "$face" ] || { echo "FAIL missing $face (package libdlib19.1)"; exit 1; }
+base64 -w0 "$face" > "$work/portrait.b64"
+port=$(free_port)
+base="http://127.0.0.1:$port"
+data="$work/data"
+
+# 1. A registry on PostgreSQL with holders and cards, one revoked.
+"$sdcd" init --data "$data" --store postgres --postgres "$pg" --base-url "$base" 2> "$work/init.err" ||
+  { cat "$work/init.err"; echo "FAIL sdcd init --store postgres"; exit 1; }
+password=$(sed -n 's/^password (shown once): //p' "$work/init.err")
+"$sdcd" serve --data "$data" --listen "127.0.0.1:$port" 2> "$work/serve.err" &
+pid=$!
+pids+=("$pid")
+check "serve comes up on PostgreSQL" "wait_up $port"
+admin=$(login admin "$password")
+curl -fs -o /dev/null -X POST "$base/v1/users" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"username":"officer","password":"officer-password-1","role":"enrollment_officer"}'
+officer=$(login officer officer-password-1)
+check "an officer logs in" "[ -n '$officer' ]"
+: > "$work/holders"
+: > "$work/cards"
+for i in $(seq 1 6); do
+  id=$(enroll "$i")
+  echo "$id" >> "$work/holders"
+  issue "$id" >> "$work/cards"
+done
+revoked=$(sed -n 1p "$work/cards")
+check "revoke one card" "curl -fs -o /dev/null -X POST $base/v1/cards/$revoked/revoke -H 'Authorization: Bearer $officer' -H 'Content-Type: application/json' -d '{\"reason\":\"lost\"}'"
+
+# 2. Backup while a writer runs.
+writer() {
+  local i=1000 id doc
+  while [ ! -e "$work/stop" ]; do
+    i=$((i + 1))
+    id=$(enroll "$i" 2> /dev/null) || continue
+    echo "$id" >> "$work/loop_holders"
+    doc=$(issue "$id" 2> /dev/null) || continue
+    echo "$doc" >> "$work/loop_cards"
+  done
+}
+: > "$work/loop_holders"
+: > "$work/loop_cards"
+writer &
+wpid=$!
+pids+=("$wpid")
+for _ in $(seq 1 300); do
+  [ "$(wc -l < "$work/loop_cards")" -ge 3 ] && break
+  sleep 0.1
+done
+cat "$work/holders" "$work/loop_holders" > "$work/acked_holders"
+cat "$work/cards" "$work/loop_cards" > "$work/acked_cards"
+start=$(date +%s.%N)
+rc=$(run_rc "$sdcd" backup --data "$data" --out "$work/backup.sdcb")
+end=$(date +%s.%N)
+check "sdcd backup (pg_dump) exits 0 while the writer runs" "[ $rc = 0 ]"
+[ "$rc" = 0 ] || cat "$work/rc.err"
+sleep 1
+touch "$work/stop"
+wait "$wpid" || true
+echo "backup: $(stat -c %s "$work/backup.sdcb") bytes in $($py -c "print(round($end - $start, 2))") s"
+check "the backup holds the dump, mode 0600" "tar tf $work/backup.sdcb | grep -qx registry.pgdump && [ \$(stat -c %a $work/backup.sdcb) = 600 ]"
+check "the keys backup is written" "[ \$(run_rc $sdcd backup --data $data --out $work/keys.sdcb --keys) = 0 ]"
+original_entries=$(list_entries "$base")
+stop "$pid"
+
+# 3. Restoring into a database that holds a registry is refused.
+rc=$(run_rc "$sdcd" restore --from "$work/backup.sdcb" --keys "$work/keys.sdcb" --data "$work/r1" --postgres "$pg")
+check "a database that holds a registry is refused (exit 1)" "[ $rc = 1 ] && grep -q 'already holds' $work/rc.err && [ ! -e $work/r1 ]"
+
+# 4. Restore into the empty database and serve it.
+rc=$(run_rc "$sdcd" restore --from "$work/backup.sdcb" --keys "$work/keys.sdcb" --data "$work/restored" --postgres "$pg2")
+check "sdcd restore --postgres exits 0" "[ $rc = 0 ]"
+[ "$rc" = 0 ] || cat "$work/rc.err"
+check "the restored sdcd.toml names the new database" "grep -q '$db2' $work/restored/sdcd.toml"
+check "sdc audit verify passes on the restored database" "$sdc audit verify --data $work/restored --postgres '$pg2' > /dev/null"
+"$sdcd" serve --data "$work/restored" --listen "127.0.0.1:$port" 2> "$work/serve2.err" &
+pid=$!
+pids+=("$pid")
+check "the restored folder serves" "wait_up $port"
+officer=$(login officer officer-password-1)
+missing=0
+while read -r id; do
+  [ -n "$id" ] || continue
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/v1/holders/$id" -H "Authorization: Bearer $officer")
+  [ "$code" = 200 ] || { echo "holder $id: $code"; missing=$((missing + 1)); }
+done < "$work/acked_holders"
+check "every holder acknowledged before the backup is there ($(wc -l < "$work/acked_holders"))" "[ $missing = 0 ]"
+expected=$(grep . "$work/acked_cards" | sort -u | wc -l)
+list=$(grep . "$work/acked_cards" | sort -u | sed "s/.*/'&'/" | paste -sd, -)
+found=$(psql "$pg2" -tAc "SELECT count(*) FROM cards WHERE document_number IN ($list)")
+check "every card acknowledged before the backup is there ($expected)" "[ '$found' = '$expected' ]"
+check "the restored validity list says the same" "[ '$(list_entries "$base")' = '$original_entries' ]"
+stop "$pid"
+
+[ "$fails" = 0 ] || { echo "$fails check(s) failed"; exit 1; }
+echo "all sdcd backup (PostgreSQL) checks passed"
