@@ -18,7 +18,11 @@ db=""
 admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
 nginx_pid=""
 cleanup_more() {
-  [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null || true
+  # The master and its worker (which a SIGKILLed master would leave behind).
+  if [ -n "$nginx_pid" ]; then
+    pkill -KILL -P "$nginx_pid" 2>/dev/null || true
+    kill -KILL "$nginx_pid" 2>/dev/null || true
+  fi
   if [ -n "$db" ]; then
     psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
   fi
@@ -92,9 +96,9 @@ http {
   }
 }
 EOF
-/usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2> "$work/nginx/stderr" &
+/usr/sbin/nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' \
+  > /dev/null 2> "$work/nginx/stderr" &
 nginx_pid=$!
-pids+=("$nginx_pid")
 check "nginx comes up in front of both" "wait_up $front"
 [ "$fails" = 0 ] || { cat "$work/nginx/stderr" "$work/nginx/logs/error.log" 2>/dev/null; exit 1; }
 

@@ -96,6 +96,8 @@ def execute(sql):
 
 
 def tamper(snap):
+    if not snap["check_in"] or not any(len(v) == 1 for v in snap["card_states"].values()):
+        raise SystemExit("tamper: no acknowledged check-in or card of known state to damage")
     check_in = next(iter(snap["check_in"]))
     execute("DELETE FROM check_ins WHERE id = '%s'" % check_in)
     execute("UPDATE slot_places SET taken = taken + 1 WHERE starts_at ="
@@ -463,6 +465,15 @@ def main():
             verified += 1
         go.set()
         time.sleep(rng.uniform(0.5, 3.0))
+        if args.tamper and round_no == args.kills:
+            # The damage needs an acknowledged check-in and a card whose
+            # state is known: on a slow machine two short rounds may not
+            # have made them yet.
+            for _ in range(300):
+                snap = snapshot()
+                if snap["check_in"] and any(len(v) == 1 for v in snap["card_states"].values()):
+                    break
+                time.sleep(0.1)
         proc.send_signal(signal.SIGKILL)
         go.clear()
         proc.wait()
