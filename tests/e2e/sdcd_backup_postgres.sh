@@ -9,25 +9,11 @@
 # skipped, unless SDC_REQUIRE_PG=1, when it fails.
 set -euo pipefail
 source "$(dirname "$0")/lib/sdcd.sh"
+source "$(dirname "$0")/lib/pg.sh"
 sdcd="$SDC_BIN/sdcd"
 sdc="$SDC_BIN/sdc"
 face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
 py=/usr/bin/python3
-dbs=()
-admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
-cleanup_more() {
-  for d in "${dbs[@]}"; do
-    psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $d WITH (FORCE)" > /dev/null 2>&1 || true
-  done
-}
-unavailable() {
-  if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
-    echo "FAIL PostgreSQL is required (SDC_REQUIRE_PG=1) but unavailable: $1"
-    exit 1
-  fi
-  echo "SKIP PostgreSQL unavailable: $1"
-  exit 77
-}
 login() {
   curl -fs -X POST "$base/v1/login" -H 'Content-Type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"$2\"}" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
@@ -57,20 +43,11 @@ run_rc() {
   set -e
 }
 
-[ -n "${SDC_TEST_PG:-}" ] || unavailable "SDC_TEST_PG is not set (start a cluster with scripts/pg-test-cluster.sh start)"
-command -v psql > /dev/null || unavailable "psql is not installed (package postgresql-client)"
-command -v pg_dump > /dev/null || unavailable "pg_dump is not installed (package postgresql-client)"
-new_db() {
-  local d="sdc_e2e_bk_$$_${RANDOM}"
-  psql "$admin_conninfo" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $d" > /dev/null 2> "$work/createdb.err" ||
-    unavailable "cannot create a database on SDC_TEST_PG ($SDC_TEST_PG): $(cat "$work/createdb.err")"
-  dbs+=("$d")
-  echo "$d"
-}
-db=$(new_db)
-db2=$(new_db)
-pg="$SDC_TEST_PG dbname=$db"
-pg2="$SDC_TEST_PG dbname=$db2"
+pg_require pg_dump pg_restore
+pg_new_database pg bk
+db=$pg_name
+pg_new_database pg2 bk
+db2=$pg_name
 [ -r "$face" ] || { echo "FAIL missing $face (package libdlib19.1)"; exit 1; }
 base64 -w0 "$face" > "$work/portrait.b64"
 port=$(free_port)

@@ -10,32 +10,14 @@
 # skipped, unless SDC_REQUIRE_PG=1, when it fails.
 set -euo pipefail
 source "$(dirname "$0")/lib/sdcd.sh"
+source "$(dirname "$0")/lib/pg.sh"
 sdcd="$SDC_BIN/sdcd"
 sdc="$SDC_BIN/sdc"
 py=/usr/bin/python3
 face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
-db=""
-admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
-cleanup_more() {
-  if [ -n "$db" ]; then
-    psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
-  fi
-}
-unavailable() {
-  if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
-    echo "FAIL PostgreSQL is required (SDC_REQUIRE_PG=1) but unavailable: $1"
-    exit 1
-  fi
-  echo "SKIP PostgreSQL unavailable: $1"
-  exit 77
-}
 
-[ -n "${SDC_TEST_PG:-}" ] || unavailable "SDC_TEST_PG is not set (start a cluster with scripts/pg-test-cluster.sh start)"
-command -v psql > /dev/null || unavailable "psql is not installed (package postgresql-client)"
-db="sdc_crash_$$_${RANDOM}"
-psql "$admin_conninfo" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" > /dev/null 2> "$work/createdb.err" ||
-  { db=""; unavailable "cannot create a database on SDC_TEST_PG ($SDC_TEST_PG): $(cat "$work/createdb.err")"; }
-pg="$SDC_TEST_PG dbname=$db"
+pg_require
+pg_new_database pg crash
 [ -r "$face" ] || { echo "FAIL missing $face (package libdlib19.1)"; exit 1; }
 
 port=$(free_port)

@@ -12,10 +12,9 @@
 # them the test is skipped, unless SDC_REQUIRE_PG=1, when it fails.
 set -euo pipefail
 source "$(dirname "$0")/lib/sdcd.sh"
+source "$(dirname "$0")/lib/pg.sh"
 sdcd="$SDC_BIN/sdcd"
 py=/usr/bin/python3
-db=""
-admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
 nginx_pid=""
 cleanup_more() {
   # The master and its worker (which a SIGKILLed master would leave behind).
@@ -23,26 +22,10 @@ cleanup_more() {
     pkill -KILL -P "$nginx_pid" 2>/dev/null || true
     kill -KILL "$nginx_pid" 2>/dev/null || true
   fi
-  if [ -n "$db" ]; then
-    psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
-  fi
 }
-unavailable() {
-  if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
-    echo "FAIL required (SDC_REQUIRE_PG=1) but unavailable: $1"
-    exit 1
-  fi
-  echo "SKIP unavailable: $1"
-  exit 77
-}
-[ -n "${SDC_TEST_PG:-}" ] || unavailable "SDC_TEST_PG is not set (scripts/pg-test-cluster.sh start)"
-command -v psql > /dev/null || unavailable "psql is not installed (package postgresql-client)"
+pg_require wrk
 [ -x /usr/sbin/nginx ] || unavailable "nginx is not installed (scripts/setup.sh --test)"
-command -v wrk > /dev/null || unavailable "wrk is not installed (scripts/setup.sh --test)"
-db="sdc_nginx_$$_${RANDOM}"
-psql "$admin_conninfo" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" > /dev/null 2> "$work/createdb.err" ||
-  { db=""; unavailable "cannot create a database: $(cat "$work/createdb.err")"; }
-pg="$SDC_TEST_PG dbname=$db"
+pg_new_database pg nginx
 
 port_a=$(free_port)
 port_b=$(free_port)

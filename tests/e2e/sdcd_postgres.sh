@@ -12,25 +12,11 @@
 # skipped, unless SDC_REQUIRE_PG=1, when it fails.
 set -euo pipefail
 source "$(dirname "$0")/lib/sdcd.sh"
+source "$(dirname "$0")/lib/pg.sh"
 sdcd="$SDC_BIN/sdcd"
 sdc="$SDC_BIN/sdc"
 py=/usr/bin/python3
 face=/usr/share/doc/libdlib19.1/examples/faces/Tom_Cruise_avp_2014_4.jpg
-db=""
-admin_conninfo="${SDC_TEST_PG:-} dbname=postgres"
-cleanup_more() {
-  if [ -n "$db" ]; then
-    psql "$admin_conninfo" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" > /dev/null 2>&1 || true
-  fi
-}
-unavailable() {
-  if [ "${SDC_REQUIRE_PG:-}" = 1 ]; then
-    echo "FAIL PostgreSQL is required (SDC_REQUIRE_PG=1) but unavailable: $1"
-    exit 1
-  fi
-  echo "SKIP PostgreSQL unavailable: $1"
-  exit 77
-}
 jget() { $py -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 # login BASE USER PASSWORD -> token
 login() {
@@ -49,12 +35,9 @@ list_iat() {
     "$sdc" status show "$work/list.cwt" | $py -c 'import json,sys; print(json.load(sys.stdin)["issued_at"])'
 }
 
-[ -n "${SDC_TEST_PG:-}" ] || unavailable "SDC_TEST_PG is not set (start a cluster with scripts/pg-test-cluster.sh start)"
-command -v psql > /dev/null || unavailable "psql is not installed (package postgresql-client)"
-db="sdc_e2e_$$_${RANDOM}"
-psql "$admin_conninfo" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" > /dev/null 2> "$work/createdb.err" ||
-  { db=""; unavailable "cannot create a database on SDC_TEST_PG ($SDC_TEST_PG): $(cat "$work/createdb.err")"; }
-pg="$SDC_TEST_PG dbname=$db"
+pg_require
+pg_new_database pg e2e
+db=$pg_name
 [ -r "$face" ] || { echo "FAIL missing $face (package libdlib19.1)"; exit 1; }
 base64 -w0 "$face" > "$work/portrait.b64"
 

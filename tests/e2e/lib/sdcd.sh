@@ -9,6 +9,7 @@ fails=0
 cleanup() {
   for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   if declare -F cleanup_more > /dev/null; then cleanup_more; fi
+  if declare -F pg_cleanup > /dev/null; then pg_cleanup; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
