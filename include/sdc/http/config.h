@@ -11,7 +11,8 @@
 //   postgres            SDCD_POSTGRES   --postgres    (none)
 //   tls_cert, tls_key   SDCD_TLS_CERT   --tls-cert    (none: plain HTTP)
 //                       SDCD_TLS_KEY    --tls-key
-//   status_list_size, status_list_ttl, card_validity_days, openapi_path: file only
+//   status_list_size, status_list_ttl, card_validity_days, openapi_path,
+//   signer_pkcs11: file only
 //
 // base_url is fixed at init: every card carries base_url + "/status/validity"
 // as its status uri for life. Relative paths in the file are taken from the
@@ -25,8 +26,8 @@
 #include <string>
 #include <string_view>
 
-#include "sdc/util/error.h"
 #include "sdc/credential/issuer.h"
+#include "sdc/util/error.h"
 
 namespace sdc::http {
 
@@ -55,6 +56,10 @@ struct Config {
   std::filesystem::path tls_cert;  // both or neither
   std::filesystem::path tls_key;
   std::filesystem::path openapi_path;  // empty: the built-in description
+  // PKCS#11 URI of the signer key in a token (docs/KEYS.md); empty: the data
+  // folder's signer (pki/signer.key, or the token pki/signer.pkcs11 names).
+  // Never with pin-value: the PIN comes from pin-source or SDC_PKCS11_PIN.
+  std::string signer_pkcs11;
   // The reminder sender (docs/REMINDERS.md), the [reminders] table.
   struct Reminders {
     bool enabled = true;
