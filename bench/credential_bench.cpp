@@ -116,7 +116,7 @@ struct World {
   }
 
   EVP_PKEY* public_key() const { return issuer.trust.signers().front().cert.public_key(); }
-  EVP_PKEY* private_key() const { return issuer.signer.key.get(); }
+  EVP_PKEY* private_key() const { return issuer.signer.key.file_key()->get(); }
 };
 
 const World& world() {

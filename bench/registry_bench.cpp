@@ -511,7 +511,7 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 // the list signer's public key, as bench/credential_bench.cpp measures it.
 void BM_BareEs256Verify(benchmark::State& state) {
   const auto& issuer = list_issuer();
-  EVP_PKEY* priv = issuer.signer.key.get();
+  EVP_PKEY* priv = issuer.signer.key.file_key()->get();
   EVP_PKEY* pub = issuer.trust.signers().front().cert.public_key();
   Bytes message(300, 0x42);
   MdCtx sign_ctx(EVP_MD_CTX_new());

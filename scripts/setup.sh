@@ -8,13 +8,14 @@ packages=(
   libzint-dev libzxing-dev libjpeg62-turbo-dev libpng-dev libcairo2-dev fonts-ocr-b fonts-dejavu-core
   libdlib-dev libsqlite3-dev sqlite3 postgresql libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libicu-dev
+  libicu-dev libp11-kit-dev
 )
 test_packages=(
   clang-14 libclang-rt-14-dev poppler-utils imagemagick zbar-tools python3 python3-cryptography
   python3-cbor2 wrk python3-icalendar jq nginx
   python3-aiosmtpd
   chromium
+  softhsm2 opensc
 )
 want=("${packages[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test_packages[@]}")

@@ -41,7 +41,7 @@ void register_issue(CLI::App& app) {
     PkiFolder folder(a->keys);
     auto settings = load_settings(folder);
     if (!settings) return usage_error(settings.error());
-    auto signer = load_signer(folder.signer_key(), folder.signer_cert());
+    auto signer = load_signer(folder);
     if (!signer) return usage_error(signer.error());
     auto text = read_text_file(a->holder);
     if (!text) return usage_error(text.error());

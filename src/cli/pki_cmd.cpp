@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "sdc/credential/pki.h"
+#include "sdc/crypto/pkcs11.h"
 
 namespace sdc::cli {
 
@@ -10,7 +11,8 @@ void register_pki(CLI::App& app) {
   auto* pki = app.add_subcommand("pki", "Manage the issuer's root and signer keys");
   pki->require_subcommand(1);
 
-  auto* init = pki->add_subcommand("init", "Create root and signer keys, certificates and the signer bundle");
+  auto* init = pki->add_subcommand(
+      "init", "Create root and signer keys, certificates and the signer bundle");
   auto dir = std::make_shared<std::string>();
   auto settings = std::make_shared<IssuerSettings>();
   auto now = std::make_shared<std::string>();
@@ -18,27 +20,37 @@ void register_pki(CLI::App& app) {
   init->add_option("--iss", settings->iss, "Issuing state, ICAO code")->capture_default_str();
   init->add_option("--status-uri", settings->status_uri, "URI of the validity list cards point to")
       ->capture_default_str();
-  init->add_option("--office", settings->office, "Default issuing office code")->capture_default_str();
+  init->add_option("--office", settings->office, "Default issuing office code")
+      ->capture_default_str();
+  auto pkcs11 = std::make_shared<std::string>();
+  init->add_option("--pkcs11", *pkcs11,
+                   "Make the signer key inside this PKCS#11 token (RFC 7512 URI with module-path; "
+                   "PIN from pin-source=FILE or SDC_PKCS11_PIN) instead of signer.key");
   add_now_option(init, *now);
   on_run(init, [=] {
     auto t = resolve_now(*now);
     if (!t) return usage_error(t.error());
     PkiOptions o;
     o.settings = *settings;
+    o.signer_pkcs11 = *pkcs11;
     PkiFolder folder(*dir);
     if (auto r = pki_init(folder, o, *t); !r) return usage_error(r.error());
     auto signer_pem = read_text_file(folder.signer_cert());
     auto cert = crypto::Certificate::from_pem(signer_pem.value_or(""));
-    print_json({{"dir", *dir},
-                {"root", folder.root_cert().string()},
-                {"signer", folder.signer_cert().string()},
-                {"signers", folder.bundle().string()},
-                {"signer_kid", cert ? hex_encode(cert->kid()) : ""},
-                {"iss", settings->iss},
-                {"status_uri", settings->status_uri}});
-    std::cerr << "sdc: " << folder.root_key().string()
-              << " is the root private key. It belongs offline: move it to removable media kept in a "
-                 "safe, and bring it back only to certify a new signer (sdc pki rotate --root-key).\n";
+    print_json(
+        {{"dir", *dir},
+         {"root", folder.root_cert().string()},
+         {"signer", folder.signer_cert().string()},
+         {"signers", folder.bundle().string()},
+         {"signer_kid", cert ? hex_encode(cert->kid()) : ""},
+         {"signer_key", pkcs11->empty() ? folder.signer_key().string()
+                                        : crypto::pkcs11_uri_without_pin(*pkcs11).value_or("")},
+         {"iss", settings->iss},
+         {"status_uri", settings->status_uri}});
+    std::cerr
+        << "sdc: " << folder.root_key().string()
+        << " is the root private key. It belongs offline: move it to removable media kept in a "
+           "safe, and bring it back only to certify a new signer (sdc pki rotate --root-key).\n";
     return int{kOk};
   });
 

@@ -69,7 +69,7 @@ void register_status(CLI::App& app) {
     if (!list) return usage_error("--size: " + list.error().message);
     if (a->valid_for <= 0) return usage_error("--valid-for: a positive number of seconds");
     PkiFolder folder(a->keys);
-    auto signer = load_signer(folder.signer_key(), folder.signer_cert());
+    auto signer = load_signer(folder);
     if (!signer) return usage_error(signer.error());
     Result<void> read;
     if (a->input.empty()) {

@@ -134,6 +134,21 @@ Result<Signer> load_signer(const std::filesystem::path& key_pem,
   return Signer{std::move(*key), std::move(*cert), std::move(kid)};
 }
 
+Result<Signer> load_token_signer(std::string_view pkcs11_uri,
+                                 const std::filesystem::path& cert_pem) {
+  auto pem = read_file(cert_pem, 1 << 16);
+  if (!pem) return std::unexpected(pem.error());
+  auto cert = crypto::Certificate::from_pem(*pem);
+  if (!cert) return fail(Errc::crypto, cert_pem.string() + ": " + cert.error().message);
+  auto key = crypto::Pkcs11Key::open(pkcs11_uri);
+  if (!key) return std::unexpected(key.error());
+  if (!cert->has_key(key->public_key()))
+    return fail(Errc::crypto,
+                "the token key " + key->uri() + " does not match " + cert_pem.string());
+  Bytes kid = cert->kid();
+  return Signer{std::move(*key), std::move(*cert), std::move(kid)};
+}
+
 std::string new_document_number(Random& random) {
   std::string out(9, '0');
   for (char& c : out) c = kDocumentAlphabet[random.uniform(kDocumentAlphabet.size())];

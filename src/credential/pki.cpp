@@ -1,6 +1,7 @@
 #include "sdc/credential/pki.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "sdc/util/file.h"
 
@@ -8,16 +9,35 @@ namespace sdc {
 namespace {
 
 Result<crypto::Certificate> certify_signer(const PkiFolder& folder, const crypto::Certificate& root,
-                                           const crypto::PrivateKey& root_key,
-                                           const PkiOptions& o, UnixTime now) {
-  auto key = crypto::PrivateKey::generate_p256();
-  if (!key) return std::unexpected(key.error());
+                                           const crypto::PrivateKey& root_key, const PkiOptions& o,
+                                           UnixTime now) {
+  std::optional<crypto::PrivateKey> file_key;
+  std::optional<crypto::Pkcs11Key> token_key;
+  if (o.signer_pkcs11.empty()) {
+    auto key = crypto::PrivateKey::generate_p256();
+    if (!key) return std::unexpected(key.error());
+    file_key = std::move(*key);
+  } else {
+    auto key = crypto::Pkcs11Key::generate_p256(o.signer_pkcs11);
+    if (!key) return std::unexpected(key.error());
+    token_key = std::move(*key);
+  }
+  EVP_PKEY* public_key = file_key ? file_key->get() : token_key->public_key();
   // Back-dated by a day so that cards issued "now" on a slightly slow clock verify.
-  auto cert = crypto::make_signer_certificate(*key, root, root_key, o.authority + " Document Signer",
-                                              o.settings.iss.substr(0, 2), now - 86400,
-                                              now + static_cast<UnixTime>(o.signer_days) * 86400);
+  auto cert = crypto::make_signer_certificate(
+      public_key, root, root_key, o.authority + " Document Signer", o.settings.iss.substr(0, 2),
+      now - 86400, now + static_cast<UnixTime>(o.signer_days) * 86400);
   if (!cert) return std::unexpected(cert.error());
-  if (auto r = key->save(folder.signer_key()); !r) return std::unexpected(r.error());
+  // One of signer.key and signer.pkcs11: the other, from an earlier signer, goes.
+  std::error_code ec;
+  if (file_key) {
+    if (auto r = file_key->save(folder.signer_key()); !r) return std::unexpected(r.error());
+    std::filesystem::remove(folder.signer_token(), ec);
+  } else {
+    if (auto r = write_file_atomic(folder.signer_token(), token_key->uri() + "\n"); !r)
+      return std::unexpected(r.error());
+    std::filesystem::remove(folder.signer_key(), ec);
+  }
   if (auto r = write_file_atomic(folder.signer_cert(), cert->to_pem()); !r)
     return std::unexpected(r.error());
   return cert;
@@ -29,15 +49,17 @@ Result<void> pki_init(const PkiFolder& folder, const PkiOptions& o, UnixTime now
   std::error_code ec;
   std::filesystem::create_directories(folder.dir(), ec);
   if (ec) return fail(Errc::io, "cannot create " + folder.dir().string() + ": " + ec.message());
-  if (std::filesystem::exists(folder.root_key()) || std::filesystem::exists(folder.signer_key()))
-    return fail(Errc::conflict, folder.dir().string() + " already holds issuer keys; not overwriting them");
+  if (std::filesystem::exists(folder.root_key()) || std::filesystem::exists(folder.signer_key()) ||
+      std::filesystem::exists(folder.signer_token()))
+    return fail(Errc::conflict,
+                folder.dir().string() + " already holds issuer keys; not overwriting them");
   if (o.settings.iss.empty() || o.settings.iss.size() > 3)
     return fail(Errc::invalid_argument, "iss: an ICAO code of 1 to 3 capital letters");
   auto root_key = crypto::PrivateKey::generate_p256();
   if (!root_key) return std::unexpected(root_key.error());
-  auto root = crypto::make_root_certificate(*root_key, o.authority + " Root", o.settings.iss.substr(0, 2),
-                                            now - 86400,
-                                            now + static_cast<UnixTime>(o.root_years) * 365 * 86400);
+  auto root = crypto::make_root_certificate(
+      *root_key, o.authority + " Root", o.settings.iss.substr(0, 2), now - 86400,
+      now + static_cast<UnixTime>(o.root_years) * 365 * 86400);
   if (!root) return std::unexpected(root.error());
   if (auto r = root_key->save(folder.root_key()); !r) return r;
   if (auto r = write_file_atomic(folder.root_cert(), root->to_pem()); !r) return r;
@@ -57,7 +79,8 @@ Result<crypto::Certificate> pki_rotate(const PkiFolder& folder,
   auto root_key = crypto::PrivateKey::load(root_key_path);
   if (!root_key) return std::unexpected(root_key.error());
   if (!root->matches(*root_key))
-    return fail(Errc::crypto, root_key_path.string() + " is not the key of " + folder.root_cert().string());
+    return fail(Errc::crypto,
+                root_key_path.string() + " is not the key of " + folder.root_cert().string());
   auto bundle = read_file(folder.bundle(), 16 << 20);
   if (!bundle) return std::unexpected(bundle.error());
   auto signer = certify_signer(folder, *root, *root_key, o, now);
@@ -67,6 +90,18 @@ Result<crypto::Certificate> pki_rotate(const PkiFolder& folder,
   updated += signer->to_pem();
   if (auto r = write_file_atomic(folder.bundle(), updated); !r) return std::unexpected(r.error());
   return signer;
+}
+
+Result<Signer> load_signer(const PkiFolder& folder) {
+  if (std::filesystem::exists(folder.signer_key()) ||
+      !std::filesystem::exists(folder.signer_token()))
+    return load_signer(folder.signer_key(), folder.signer_cert());
+  auto uri = read_file(folder.signer_token(), 4096);
+  if (!uri) return std::unexpected(uri.error());
+  std::string text = *uri;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
+  return load_token_signer(text, folder.signer_cert());
 }
 
 Result<IssuerSettings> load_settings(const PkiFolder& folder) {
@@ -82,7 +117,8 @@ Result<IssuerSettings> load_settings(const PkiFolder& folder) {
     s.status_uri = j.value("status_uri", s.status_uri);
     s.office = j.value("office", s.office);
   } catch (const nlohmann::json::exception&) {
-    return fail(Errc::parse, folder.settings().string() + ": iss, status_uri and office are strings");
+    return fail(Errc::parse,
+                folder.settings().string() + ": iss, status_uri and office are strings");
   }
   return s;
 }

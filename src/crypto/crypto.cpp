@@ -342,6 +342,10 @@ bool Certificate::matches(const PrivateKey& key) const {
   return EVP_PKEY_eq(public_key(), key.get()) == 1;
 }
 
+bool Certificate::has_key(EVP_PKEY* key) const {
+  return key && EVP_PKEY_eq(public_key(), key) == 1;
+}
+
 Certificate Certificate::copy() const {
   return *this;
 }
@@ -412,9 +416,17 @@ Result<Certificate> make_signer_certificate(const PrivateKey& signer_key, const 
                                             const PrivateKey& root_key,
                                             std::string_view common_name, std::string_view country,
                                             UnixTime not_before, UnixTime not_after) {
+  return make_signer_certificate(signer_key.get(), root, root_key, common_name, country, not_before,
+                                 not_after);
+}
+
+Result<Certificate> make_signer_certificate(EVP_PKEY* signer_public_key, const Certificate& root,
+                                            const PrivateKey& root_key,
+                                            std::string_view common_name, std::string_view country,
+                                            UnixTime not_before, UnixTime not_after) {
   if (EVP_PKEY_eq(root.public_key(), root_key.get()) != 1)
     return fail(Errc::crypto, "the root key does not belong to the root certificate");
-  return make_certificate(signer_key.get(), root.get(), root_key.get(), common_name, country,
+  return make_certificate(signer_public_key, root.get(), root_key.get(), common_name, country,
                           not_before, not_after, false);
 }
 

@@ -299,7 +299,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
     };
     std::string text;
     if (key == "base_url" || key == "listen" || key == "store" || key == "postgres" ||
-        key == "tls_cert" || key == "tls_key" || key == "openapi_path") {
+        key == "tls_cert" || key == "tls_key" || key == "openapi_path" || key == "signer_pkcs11") {
       if (auto r = read_string(source, key, node, text); !r) return std::unexpected(r.error());
       if (key == "base_url") {
         if (auto b = check_base_url(text); !b) return located(b.error());
@@ -317,6 +317,15 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         c.tls_cert = from_file(base_dir, text);
       } else if (key == "tls_key") {
         c.tls_key = from_file(base_dir, text);
+      } else if (key == "signer_pkcs11") {
+        if (!text.starts_with("pkcs11:"))
+          return located({Errc::invalid_argument, "signer_pkcs11: a PKCS#11 URI (pkcs11:...)"});
+        if (text.find("pin-value=") != std::string::npos)
+          return located(
+              {Errc::invalid_argument,
+               "signer_pkcs11: no pin-value here; name a PIN file with pin-source or set "
+               "SDC_PKCS11_PIN"});
+        c.signer_pkcs11 = text;
       } else {
         c.openapi_path = from_file(base_dir, text);
       }

@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "sdc/credential/pki.h"
 #include "sdc/http/server.h"
@@ -54,25 +56,34 @@ namespace {
 // root.key is left where it is. The status uri is the service's own.
 Result<void> take_pki(const PkiFolder& from, const PkiFolder& to, const IssuerSettings& ours) {
   const std::string where = "--pki " + from.dir().string() + ": ";
-  auto key = read_secret_file(from.signer_key());
-  if (!key && key.error().code == Errc::not_found)
-    return fail(Errc::not_found, where + "no signer.key (make the folder with `sdc pki init`)");
-  if (!key) return fail(Errc::invalid_argument, where + key.error().message);
-  WipeOnExit wipe(*key);
-  if (auto signer = load_signer(from.signer_key(), from.signer_cert()); !signer)
+  // A signer key in a PKCS#11 token stays there: the folder names it.
+  const bool in_token = !fs::exists(from.signer_key()) && fs::exists(from.signer_token());
+  std::optional<std::string> key;
+  if (!in_token) {
+    auto k = read_secret_file(from.signer_key());
+    if (!k && k.error().code == Errc::not_found)
+      return fail(Errc::not_found, where + "no signer.key (make the folder with `sdc pki init`)");
+    if (!k) return fail(Errc::invalid_argument, where + k.error().message);
+    key = std::move(*k);
+  }
+  std::string empty;
+  WipeOnExit wipe(key ? *key : empty);
+  if (auto signer = load_signer(from); !signer)
     return fail(Errc::invalid_argument, where + signer.error().message);
   auto settings = load_settings(from);
   if (!settings) return fail(Errc::invalid_argument, where + settings.error().message);
   settings->status_uri = ours.status_uri;
-  const std::pair<fs::path, fs::path> certs[] = {{from.signer_cert(), to.signer_cert()},
-                                                 {from.root_cert(), to.root_cert()},
-                                                 {from.bundle(), to.bundle()}};
+  std::vector<std::pair<fs::path, fs::path>> certs = {{from.signer_cert(), to.signer_cert()},
+                                                      {from.root_cert(), to.root_cert()},
+                                                      {from.bundle(), to.bundle()}};
+  if (in_token) certs.emplace_back(from.signer_token(), to.signer_token());
   for (const auto& [src, dst] : certs) {
     auto text = read_file(src);
     if (!text) return fail(Errc::not_found, where + text.error().message);
     if (auto w = write_file_atomic(dst, *text, FileMode::public_read); !w) return w;
   }
-  if (auto w = write_file_atomic(to.signer_key(), *key, FileMode::owner_only); !w) return w;
+  if (key)
+    if (auto w = write_file_atomic(to.signer_key(), *key, FileMode::owner_only); !w) return w;
   return save_settings(to, *settings);
 }
 

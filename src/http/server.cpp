@@ -136,7 +136,9 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   if (!ck) return std::unexpected(ck.error());
   checkpoint_key = std::move(*ck);
   PkiFolder pki(paths.pki());
-  auto loaded = load_signer(pki.signer_key(), pki.signer_cert());
+  auto loaded = config.signer_pkcs11.empty()
+                    ? load_signer(pki)
+                    : load_token_signer(config.signer_pkcs11, pki.signer_cert());
   if (!loaded) return std::unexpected(loaded.error());
   signer = std::make_unique<Signer>(std::move(*loaded));
   auto settings = load_settings(pki);

@@ -6,10 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "sdc/credential/mrz.h"
+#include "sdc/crypto/crypto.h"
+#include "sdc/crypto/signing_key.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/clock.h"
-#include "sdc/crypto/crypto.h"
-#include "sdc/credential/mrz.h"
 
 namespace sdc {
 
@@ -53,14 +54,20 @@ Bytes encode_claims(const Claims& claims);
 // unknown keys; refuses duplicates and indefinite lengths (Errc::parse).
 Result<Claims> decode_claims(ByteView payload);
 
-// The key that signs cards and status lists, with its certificate.
+// The key that signs cards and status lists, with its certificate. The key
+// is a file key or one in a PKCS#11 token (docs/KEYS.md).
 struct Signer {
-  crypto::PrivateKey key;
+  crypto::SigningKey key;
   crypto::Certificate cert;
   Bytes kid;  // cert.kid(), cached
 };
 Result<Signer> load_signer(const std::filesystem::path& key_pem,
                            const std::filesystem::path& cert_pem);
+// The signer whose private key is in the token `pkcs11_uri` names (see
+// crypto/pkcs11.h for the URI and the PIN); fails unless the token's key is
+// the certificate's.
+Result<Signer> load_token_signer(std::string_view pkcs11_uri,
+                                 const std::filesystem::path& cert_pem);
 
 // Validates issuer rules (field formats, validity <= 3,653 days) and
 // returns the barcode text "SDC1:" + Base45(zlib(COSE_Sign1)).

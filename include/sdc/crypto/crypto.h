@@ -108,6 +108,8 @@ class Certificate {
   EVP_PKEY* public_key() const;
   // True if `key` is the private half of this certificate's public key.
   bool matches(const PrivateKey& key) const;
+  // True if `key` (public or private) is this certificate's key.
+  bool has_key(EVP_PKEY* key) const;
   X509* get() const { return cert_.get(); }
   Certificate copy() const;
 
@@ -122,6 +124,12 @@ Result<Certificate> make_root_certificate(const PrivateKey& key, std::string_vie
                                           UnixTime not_after);
 // A document-signer certificate: CA:FALSE, keyUsage digitalSignature, signed by the root.
 Result<Certificate> make_signer_certificate(const PrivateKey& signer_key, const Certificate& root,
+                                            const PrivateKey& root_key,
+                                            std::string_view common_name, std::string_view country,
+                                            UnixTime not_before, UnixTime not_after);
+// The same for a signer whose private key is elsewhere (a token): only its
+// public key is needed.
+Result<Certificate> make_signer_certificate(EVP_PKEY* signer_public_key, const Certificate& root,
                                             const PrivateKey& root_key,
                                             std::string_view common_name, std::string_view country,
                                             UnixTime not_before, UnixTime not_after);

@@ -12,7 +12,8 @@
 //   tls_cert, tls_key   SDCD_TLS_CERT   --tls-cert    (none: plain HTTP)
 //                       SDCD_TLS_KEY    --tls-key
 //   insecure_http       SDCD_INSECURE_HTTP --insecure-http  false
-//   status_list_size, status_list_ttl, card_validity_days, openapi_path: file only
+//   status_list_size, status_list_ttl, card_validity_days, openapi_path,
+//   signer_pkcs11: file only
 //
 // Without TLS, sdcd serves only on a loopback address (127.0.0.0/8, ::1,
 // localhost) unless insecure_http is true (for a TLS-terminating proxy in
@@ -62,6 +63,10 @@ struct Config {
   // Plain HTTP on a non-loopback address (behind a proxy that terminates TLS).
   bool insecure_http = false;
   std::filesystem::path openapi_path;  // empty: the built-in description
+  // PKCS#11 URI of the signer key in a token (docs/KEYS.md); empty: the data
+  // folder's signer (pki/signer.key, or the token pki/signer.pkcs11 names).
+  // Never with pin-value: the PIN comes from pin-source or SDC_PKCS11_PIN.
+  std::string signer_pkcs11;
   // The reminder sender (docs/REMINDERS.md), the [reminders] table.
   struct Reminders {
     bool enabled = true;

@@ -398,3 +398,14 @@ TEST(Config, TheRemindersTableChoosesTheAdaptersAndRefusesNonsense) {
 }
 
 }  // namespace
+
+TEST(Config, SignerPkcs11TakesAUriButNoPinValue) {
+  auto c = parse("signer_pkcs11 = \"pkcs11:token=sdc;object=s?module-path=/m.so&pin-source=/p\"\n");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->signer_pkcs11, "pkcs11:token=sdc;object=s?module-path=/m.so&pin-source=/p");
+  EXPECT_NE(
+      error_of(parse("signer_pkcs11 = \"pkcs11:token=sdc?pin-value=1234\"\n")).find("pin-value"),
+      std::string::npos);
+  EXPECT_NE(error_of(parse("signer_pkcs11 = \"/etc/signer.key\"\n")).find("PKCS#11 URI"),
+            std::string::npos);
+}
