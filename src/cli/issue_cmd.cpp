@@ -1,8 +1,8 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/portrait_input.h"
-#include "sdc/util/file.h"
 #include "sdc/credential/issuer.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 
@@ -21,19 +21,26 @@ void register_issue(CLI::App& app) {
   auto* cmd = app.add_subcommand("issue", "Issue a card: sign the holder's data into a barcode");
   auto a = std::make_shared<IssueArgs>();
   cmd->add_option("--keys", a->keys, "The issuer's key folder (sdc pki init)")->required();
-  cmd->add_option("--holder", a->holder, "holder.json: family_name, given_names, date_of_birth, sex, "
-                                         "nationality, a_number, portrait (a file path), ...")
+  cmd->add_option("--holder", a->holder,
+                  "holder.json: family_name, given_names, date_of_birth, sex, "
+                  "nationality, a_number, portrait (a file path), ...")
       ->required();
   add_now_option(cmd, a->now);
-  cmd->add_option("--valid-for", a->valid_for, "Days of validity (at most 3653)")->capture_default_str();
+  cmd->add_option("--valid-for", a->valid_for, "Days of validity (at most 3653)")
+      ->capture_default_str();
   cmd->add_option("--office", a->office, "Issuing office code (default: from the key folder)");
-  cmd->add_option("--status-uri", a->status_uri, "Validity list URI (default: from the key folder)");
-  cmd->add_option("--status-index", a->status_index, "Index in the validity list (default: at random)");
-  cmd->add_option("--portrait", a->portrait, "The holder's photo (JPEG or PNG); overrides holder.json");
+  cmd->add_option("--status-uri", a->status_uri,
+                  "Validity list URI (default: from the key folder)");
+  cmd->add_option("--status-index", a->status_index,
+                  "Index in the validity list (default: at random)");
+  cmd->add_option("--portrait", a->portrait,
+                  "The holder's photo (JPEG or PNG); overrides holder.json");
   cmd->add_flag("--portrait-prepared", a->prepared,
                 "The portrait is a drawn or already framed image: skip face detection");
-  cmd->add_option("--save-portrait", a->save_portrait, "Write the enrolled (normalised) portrait JPEG here");
-  cmd->add_flag("--no-thumbnail", a->no_thumbnail, "Leave the portrait thumbnail out of the barcode");
+  cmd->add_option("--save-portrait", a->save_portrait,
+                  "Write the enrolled (normalised) portrait JPEG here");
+  cmd->add_flag("--no-thumbnail", a->no_thumbnail,
+                "Leave the portrait thumbnail out of the barcode");
   cmd->add_option("--render", a->render, "Also render the card into this folder");
   on_run(cmd, [a] {
     auto now = resolve_now(a->now);
@@ -55,17 +62,19 @@ void register_issue(CLI::App& app) {
       portrait_path = j["portrait"].get<std::string>();
     std::optional<Portrait> portrait;
     if (!portrait_path.empty()) {
-      auto p = load_portrait_input(portrait_path, a->prepared ? PortraitSource::prepared
-                                                              : PortraitSource::photo);
+      auto p = load_portrait_input(portrait_path,
+                                   a->prepared ? PortraitSource::prepared : PortraitSource::photo);
       if (!p) return usage_error(p.error());
       if (!a->save_portrait.empty())
-        if (auto w = write_file_atomic(a->save_portrait, as_chars(p->jpeg)); !w) return usage_error(w.error());
+        if (auto w = write_file_atomic(a->save_portrait, as_chars(p->jpeg)); !w)
+          return usage_error(w.error());
       portrait = std::move(*p);
       holder->portrait_sha256.assign(portrait->sha256.begin(), portrait->sha256.end());
       if (!a->no_thumbnail && !portrait->thumbnail.empty()) holder->thumbnail = portrait->thumbnail;
     }
     if (holder->portrait_sha256.empty())
-      return usage_error("the holder needs a portrait: give --portrait or \"portrait\" in holder.json");
+      return usage_error(
+          "the holder needs a portrait: give --portrait or \"portrait\" in holder.json");
     if (a->no_thumbnail) holder->thumbnail.reset();
 
     IssueOptions o;

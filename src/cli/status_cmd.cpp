@@ -2,10 +2,10 @@
 
 #include "cli/commands.h"
 #include "cli/options.h"
-#include "sdc/util/file.h"
 #include "sdc/credential/pki.h"
 #include "sdc/credential/status_list.h"
 #include "sdc/credential/trust.h"
+#include "sdc/util/file.h"
 
 namespace sdc::cli {
 
@@ -27,17 +27,20 @@ Result<void> read_entries(std::istream& in, StatusList& list) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto where = "line " + std::to_string(n) + ": ";
     auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) return fail(Errc::invalid_argument, where + "not a JSON object");
+    if (j.is_discarded() || !j.is_object())
+      return fail(Errc::invalid_argument, where + "not a JSON object");
     auto idx = j.find("index");
     auto val = j.find("value");
     if (idx == j.end() || !idx->is_number_unsigned())
       return fail(Errc::invalid_argument, where + "\"index\" must be a whole number");
     if (val == j.end() || !val->is_number_unsigned() || val->get<std::uint64_t>() > 2)
-      return fail(Errc::invalid_argument, where + "\"value\" must be 0 (valid), 1 (invalid) or 2 (suspended)");
+      return fail(Errc::invalid_argument,
+                  where + "\"value\" must be 0 (valid), 1 (invalid) or 2 (suspended)");
     auto i = idx->get<std::uint64_t>();
     if (i >= list.size())
       return fail(Errc::invalid_argument, where + "index " + std::to_string(i) +
-                                              " lies outside the list of " + std::to_string(list.size()));
+                                              " lies outside the list of " +
+                                              std::to_string(list.size()));
     list.set(i, static_cast<std::uint8_t>(val->get<std::uint64_t>()));
   }
   return {};
@@ -55,16 +58,17 @@ void register_status(CLI::App& app) {
   build->add_option("--keys", a->keys, "The issuer's key folder")->required();
   build->add_option("--size", a->size, "Number of entries (a multiple of 4)")->required();
   build->add_option("--uri", a->uri, "The list's uri (the cards' status uri)")->required();
-  build->add_option("--ttl", a->ttl, "Seconds until verifiers should fetch again")->capture_default_str();
-  build->add_option("--valid-for", a->valid_for, "Seconds until the list expires")->capture_default_str();
+  build->add_option("--ttl", a->ttl, "Seconds until verifiers should fetch again")
+      ->capture_default_str();
+  build->add_option("--valid-for", a->valid_for, "Seconds until the list expires")
+      ->capture_default_str();
   build->add_option("--input", a->input, "Read entries from this file instead of stdin");
   build->add_option("--out", a->out, "Write the token here (default: stdout)");
   add_now_option(build, a->now);
   on_run(build, [a] {
     auto now = resolve_now(a->now);
     if (!now) return usage_error(now.error());
-    if (a->size > (std::uint64_t{1} << 28))
-      return usage_error("--size: at most 268435456 entries");
+    if (a->size > (std::uint64_t{1} << 28)) return usage_error("--size: at most 268435456 entries");
     auto list = StatusList::create(a->size);
     if (!list) return usage_error("--size: " + list.error().message);
     if (a->valid_for <= 0) return usage_error("--valid-for: a positive number of seconds");
@@ -84,17 +88,23 @@ void register_status(CLI::App& app) {
     auto token = build_status_list_token(*list, claims, *signer);
     if (!token) return usage_error(token.error());
     if (a->out.empty()) {
-      std::cout.write(reinterpret_cast<const char*>(token->data()), static_cast<std::streamsize>(token->size()));
+      std::cout.write(reinterpret_cast<const char*>(token->data()),
+                      static_cast<std::streamsize>(token->size()));
       return int{kOk};
     }
     if (auto w = write_file_atomic(a->out, as_chars(*token)); !w) return usage_error(w.error());
-    print_json({{"file", a->out}, {"uri", a->uri}, {"issued_at", format_time(claims.iat)},
-                {"expires_at", format_time(claims.exp)}, {"ttl", a->ttl}, {"size", list->size()},
+    print_json({{"file", a->out},
+                {"uri", a->uri},
+                {"issued_at", format_time(claims.iat)},
+                {"expires_at", format_time(claims.exp)},
+                {"ttl", a->ttl},
+                {"size", list->size()},
                 {"bytes", token->size()}});
     return int{kOk};
   });
 
-  auto* show = status->add_subcommand("show", "Print a validity list's claims, counts and non-zero entries");
+  auto* show =
+      status->add_subcommand("show", "Print a validity list's claims, counts and non-zero entries");
   auto file = std::make_shared<std::string>();
   auto root = std::make_shared<std::string>();
   auto signers = std::make_shared<std::string>();
@@ -121,7 +131,9 @@ void register_status(CLI::App& app) {
       ++counts[v];
       if (v != 0) entries.push_back({{"index", i}, {"value", v}});
     }
-    out["counts"] = {{"valid", counts[0]}, {"invalid", counts[1]}, {"suspended", counts[2]},
+    out["counts"] = {{"valid", counts[0]},
+                     {"invalid", counts[1]},
+                     {"suspended", counts[2]},
                      {"undefined", counts[3]}};
     out["entries"] = std::move(entries);
     if (!root->empty() || !signers->empty()) {
