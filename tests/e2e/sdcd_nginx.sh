@@ -17,8 +17,11 @@ sdcd="$SDC_BIN/sdcd"
 py=/usr/bin/python3
 nginx_pid=""
 cleanup_more() {
-  # The master and its worker (which a SIGKILLed master would leave behind).
+  # The master and its worker: the master is stopped first, so that it
+  # cannot start a new worker for the one killed (a SIGKILLed master would
+  # leave its workers behind).
   if [ -n "$nginx_pid" ]; then
+    kill -STOP "$nginx_pid" 2>/dev/null || true
     pkill -KILL -P "$nginx_pid" 2>/dev/null || true
     kill -KILL "$nginx_pid" 2>/dev/null || true
   fi
