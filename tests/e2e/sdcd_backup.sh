@@ -107,11 +107,12 @@ check "the backup file is mode 0600" "[ \$(stat -c %a $work/backup.sdcb) = 600 ]
 # (Listed to a file: grep -q stopping early would fail tar under pipefail.)
 tar tf "$work/backup.sdcb" > "$work/members.txt"
 check "the backup lists its members (tar)" "grep -qx registry.db $work/members.txt && grep -qx audit.checkpoints $work/members.txt"
-check "the data backup holds no private key" "! tar tf $work/backup.sdcb | grep -q '\\.key'"
+check "the data backup holds no private key" "! grep -q '\\.key' $work/members.txt"
 rc=$(run_rc "$sdcd" backup --data "$data" --out "$work/backup.sdcb")
 check "an existing backup file is not overwritten (exit 1)" "[ $rc = 1 ] && grep -q exists $work/rc.err"
 check "the keys backup is written" "[ \$(run_rc $sdcd backup --data $data --out $work/keys.sdcb --keys) = 0 ] && [ \$(stat -c %a $work/keys.sdcb) = 600 ]"
-check "the keys backup holds the keys" "tar tf $work/keys.sdcb | grep -qx pii.keys && tar tf $work/keys.sdcb | grep -qx pki/signer.key"
+tar tf "$work/keys.sdcb" > "$work/key-members.txt" || true
+check "the keys backup holds the keys" "grep -qx pii.keys $work/key-members.txt && grep -qx pki/signer.key $work/key-members.txt"
 original_entries=$(list_entries "$base")
 check "the original list has the revoked and the suspended card" "[ \$(echo '$original_entries' | $py -c 'import json,sys; print(len(json.load(sys.stdin)))') = 2 ]"
 stop "$pid"
