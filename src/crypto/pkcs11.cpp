@@ -284,13 +284,19 @@ Result<std::shared_ptr<Pkcs11Key::State>> connect(const ParsedUri& p, std::strin
   return state;
 }
 
+// A URI that names the key (object= or id=), as opening and making one need.
+Result<ParsedUri> parse_named_uri(std::string_view uri) {
+  auto p = parse_uri(uri);
+  if (p && p->names.empty())
+    return fail(Errc::invalid_argument, "the PKCS#11 URI names no key: add object=LABEL or id=...");
+  return p;
+}
+
 }  // namespace
 
 Result<Pkcs11Key> Pkcs11Key::open(std::string_view uri) {
-  auto p = parse_uri(uri);
+  auto p = parse_named_uri(uri);
   if (!p) return std::unexpected(p.error());
-  if (p->names.empty())
-    return fail(Errc::invalid_argument, "the PKCS#11 URI names no key: add object=LABEL or id=...");
   auto state = connect(*p, uri);
   if (!state) return std::unexpected(state.error());
   auto& s = **state;
@@ -311,10 +317,8 @@ Result<Pkcs11Key> Pkcs11Key::open(std::string_view uri) {
 }
 
 Result<Pkcs11Key> Pkcs11Key::generate_p256(std::string_view uri) {
-  auto p = parse_uri(uri);
+  auto p = parse_named_uri(uri);
   if (!p) return std::unexpected(p.error());
-  if (p->names.empty())
-    return fail(Errc::invalid_argument, "the PKCS#11 URI names no key: add object=LABEL or id=...");
   auto state = connect(*p, uri);
   if (!state) return std::unexpected(state.error());
   auto& s = **state;
