@@ -492,6 +492,30 @@ Result<PortraitReport> check_portrait(ByteView file_bytes, const PortraitOptions
   return std::move(a->report);
 }
 
+namespace {
+
+// Crops, scales and encodes an accepted photo as its analysis framed it.
+Result<Portrait> frame(Analysis& a, ByteView file_bytes, const PortraitOptions& options) {
+  // A photo decoded at reduced size, with a face too small for the portrait
+  // at that size: decode it again at full size.
+  const double needed = kPortraitHeight * kHeadRatioIdeal / (1 + kCrownAbove + kChinBelow);
+  if (a.scale < 1 && options.require_face && a.report.face &&
+      a.report.face->width * a.scale < needed) {
+    auto full = decode_image(file_bytes);
+    if (!full) return std::unexpected(full.error());
+    a.crop = a.crop.scaled(static_cast<double>(full->width) / a.working.width);
+    a.working = std::move(*full);
+  }
+  const Box& c = a.crop;
+  const RgbImage framed = crop_with_soft_fill(a.working, static_cast<int>(std::lround(c.left)),
+                                              static_cast<int>(std::lround(c.top)),
+                                              std::max(1, static_cast<int>(std::lround(c.width))),
+                                              std::max(1, static_cast<int>(std::lround(c.height))));
+  return portrait_from(framed);
+}
+
+}  // namespace
+
 Result<Portrait> normalise_portrait(ByteView file_bytes, const PortraitOptions& options) {
   auto a = analyse(file_bytes, options);
   if (!a) return std::unexpected(a.error());
@@ -500,22 +524,20 @@ Result<Portrait> normalise_portrait(ByteView file_bytes, const PortraitOptions& 
     for (const auto& p : a->report.problems) message += " " + p.message;
     return fail(Errc::invalid_argument, message);
   }
-  // A photo decoded at reduced size, with a face too small for the portrait
-  // at that size: decode it again at full size.
-  const double needed = kPortraitHeight * kHeadRatioIdeal / (1 + kCrownAbove + kChinBelow);
-  if (a->scale < 1 && options.require_face && a->report.face &&
-      a->report.face->width * a->scale < needed) {
-    auto full = decode_image(file_bytes);
-    if (!full) return std::unexpected(full.error());
-    a->crop = a->crop.scaled(static_cast<double>(full->width) / a->working.width);
-    a->working = std::move(*full);
+  return frame(*a, file_bytes, options);
+}
+
+Result<PortraitIntake> intake_portrait(ByteView file_bytes, const PortraitOptions& options) {
+  auto a = analyse(file_bytes, options);
+  if (!a) return std::unexpected(a.error());
+  PortraitIntake in;
+  if (a->report.accepted) {
+    auto framed = frame(*a, file_bytes, options);
+    if (!framed) return std::unexpected(framed.error());
+    in.portrait = std::move(*framed);
   }
-  const Box& c = a->crop;
-  const RgbImage framed = crop_with_soft_fill(a->working, static_cast<int>(std::lround(c.left)),
-                                              static_cast<int>(std::lround(c.top)),
-                                              std::max(1, static_cast<int>(std::lround(c.width))),
-                                              std::max(1, static_cast<int>(std::lround(c.height))));
-  return portrait_from(framed);
+  in.report = std::move(a->report);
+  return in;
 }
 
 Result<Bytes> make_thumbnail(const RgbImage& portrait, std::size_t max_bytes) {

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "sdc/util/bytes.h"
 #include "sdc/crypto/crypto.h"
 #include "sdc/image/image.h"
+#include "sdc/util/bytes.h"
 
 namespace sdc {
 
@@ -96,6 +96,15 @@ struct Portrait {
 // check_portrait, and Errc::invalid_argument when the photo is refused; its
 // message lists every reason, each one a sentence a person can act on.
 Result<Portrait> normalise_portrait(ByteView file_bytes, const PortraitOptions& options = {});
+
+// check_portrait and normalise_portrait in one analysis of the photo: the
+// report, and the normalised portrait when it is accepted (for a form that
+// shows the reasons and stores the photo). Errors: those of check_portrait.
+struct PortraitIntake {
+  PortraitReport report;
+  std::optional<Portrait> portrait;  // present if and only if report.accepted
+};
+Result<PortraitIntake> intake_portrait(ByteView file_bytes, const PortraitOptions& options = {});
 
 // The barcode thumbnail of an upright portrait (e.g. the decoded
 // Portrait::jpeg): a grayscale JPEG of ~40x52 pixels, contrast stretched,

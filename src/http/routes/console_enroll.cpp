@@ -116,23 +116,18 @@ std::optional<Bytes> take_portrait(const Texts& t, const portal::FormPart* file,
     f.portrait_error = t("console.enroll.portrait_missing");
     return std::nullopt;
   }
-  auto report = check_portrait(as_bytes(file->data));
-  if (!report) {
-    f.portrait_error = t(report.error().code == Errc::internal ? "problem.internal"
+  auto intake = intake_portrait(as_bytes(file->data));
+  if (!intake) {
+    f.portrait_error = t(intake.error().code == Errc::internal ? "problem.internal"
                                                                : "console.portrait.unreadable");
     return std::nullopt;
   }
-  if (!report->accepted) {
-    for (const PortraitProblem& p : report->problems)
+  if (!intake->portrait) {
+    for (const PortraitProblem& p : intake->report.problems)
       f.portrait_reasons.push_back(t("console.portrait." + p.code));
     return std::nullopt;
   }
-  auto normal = normalise_portrait(as_bytes(file->data));
-  if (!normal) {
-    f.portrait_error = t("console.portrait.unreadable");
-    return std::nullopt;
-  }
-  return std::move(normal->jpeg);
+  return std::move(intake->portrait->jpeg);
 }
 
 constexpr std::array kFields = {"a_number", "family_name", "given_names", "date_of_birth",

@@ -147,6 +147,24 @@ TEST(PortraitNormalise, ThumbnailFitsTheBarcodeAndDecodes) {
   EXPECT_GT(hi - lo, 150);
 }
 
+TEST(PortraitIntake, GivesTheReportAndTheNormalisedPortraitInOneAnalysis) {
+  auto in = intake_portrait(one_face());
+  ASSERT_TRUE(in) << in.error().message;
+  EXPECT_TRUE(in->report.accepted);
+  ASSERT_TRUE(in->portrait);
+  auto normal = normalise_portrait(one_face());
+  ASSERT_TRUE(normal);
+  EXPECT_EQ(in->portrait->jpeg, normal->jpeg) << "the same portrait as normalise_portrait";
+  EXPECT_EQ(in->report.face->width, check_portrait(one_face())->face->width);
+
+  auto dogs = intake_portrait(face_photo("dogs.jpg"));
+  ASSERT_TRUE(dogs);
+  EXPECT_FALSE(dogs->report.accepted);
+  EXPECT_TRUE(has_problem(dogs->report, "no_face")) << codes(dogs->report);
+  EXPECT_FALSE(dogs->portrait);
+  EXPECT_FALSE(intake_portrait(as_bytes(std::string_view("not an image"))));
+}
+
 TEST(PortraitThumbnail, ShrinksToFitAndSaysWhenItCannot) {
   auto img = decode_image(normalise_portrait(one_face()).value().jpeg).value();
   for (std::size_t budget : {500u, 350u, 250u}) {
