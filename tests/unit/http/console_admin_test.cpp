@@ -184,6 +184,8 @@ TEST_F(ConsoleAdminTest, AnAuditorSeesTheTrailFiltersItAndPagesThroughIt) {
                             {"from", "2020-01-01T00:00"}});
   ASSERT_TRUE(mine);
   EXPECT_EQ(mine->status, 200) << mine->body;
+  EXPECT_EQ(mine->body.find("chain-title"), std::string::npos)
+      << "the whole chain is checked when the page opens, not again for a filter";
   EXPECT_GE(count_of(mine->body, "<td>" + pages_->id(Role::enrollment_officer) + "</td>"), 1u);
   EXPECT_EQ(mine->body.find("<td>" + pages_->id(Role::auditor) + "</td>"), std::string::npos);
   EXPECT_NE(mine->body.find("value=\"read_audit\""), std::string::npos);  // kept in the form
