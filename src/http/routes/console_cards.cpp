@@ -73,12 +73,15 @@ void issue(Api& api, const Call& c, const Visit& v) {
 // The card as printed: its signed barcode read back (so the print shows
 // exactly what was signed) and the enrolled portrait, both read through the
 // domain for a role that may issue cards.
+// `printing`: only a valid card (Errc::conflict for another).
 Result<RenderedCard> render(Api& api, const Visit& v, const std::string& doc,
-                            const RenderOptions& options) {
+                            const RenderOptions& options, bool printing) {
   if (auto ok = api.registry.authorize(v.user, Action::issue_card, "print card " + doc); !ok)
     return std::unexpected(ok.error());
   auto card = api.registry.get_card(v.user, doc);
   if (!card) return std::unexpected(card.error());
+  if (printing && card->state != CardState::valid)
+    return fail(Errc::conflict, "only a valid card is printed");
   Verification read = verify_barcode(card->barcode, api.trust, nullptr, api.clock.now());
   if (!read.claims) return fail(Errc::crypto, "the stored barcode does not verify: " + read.detail);
   auto mrz = card_mrz(*read.claims);
@@ -103,14 +106,11 @@ void send_output(Api& api, const Call& c, const Visit& v, Output what) {
   options.dpi = preview ? kPreviewDpi : kPrintDpi;
   if (options.pdf) options.crop_marks = false;
   // Only a valid card is printed; its preview shows whatever state it is in.
-  if (!preview) {
-    auto card = api.registry.get_card(v.user, doc);
-    if (!card) return refuse(api, c, v, status_for(card.error()), refusal(v.texts, card.error()));
-    if (card->state != CardState::valid)
-      return refuse(api, c, v, 409, v.texts("console.card.print_only_valid"));
-  }
-  auto r = render(api, v, doc, options);
-  if (!r) return refuse(api, c, v, status_for(r.error()), refusal(v.texts, r.error()));
+  auto r = render(api, v, doc, options, !preview);
+  if (!r)
+    return refuse(api, c, v, status_for(r.error()),
+                  r.error().code == Errc::conflict ? v.texts("console.card.print_only_valid")
+                                                   : refusal(v.texts, r.error()));
   portal::security_headers(api, c.res, kOfficer);
   const Bytes& body = what == Output::pdf                                      ? r->pdf
                       : what == Output::front || what == Output::preview_front ? r->front_png

@@ -349,6 +349,7 @@ TEST_F(ConsoleCardsTest, CardChangesNeedAReasonAndTheRightRole) {
   auto print = client().Get(path + "/card.pdf", {{"Cookie", officer}});
   ASSERT_TRUE(print);
   EXPECT_EQ(print->status, 409);
+  EXPECT_NE(print->body.find("Only a valid card can be printed."), std::string::npos);
 
   auto lifted = post_form(officer, path + "/lift", "reason=card+found");
   ASSERT_TRUE(lifted);
