@@ -29,6 +29,12 @@
 //                              the full rebuild from every card (the repair
 //                              path; what every change did before the
 //                              entries were stored).
+//   BM_RevocationBurst         1,000 suspensions from 4 threads through a
+//                              registry with publish_interval 1 s and a
+//                              StatusListPublisher: time until the published
+//                              list covers them all (run alone).
+//   BM_BareUpdateBurst         baseline: the same 1,000 card UPDATEs alone,
+//                              each durable, from 4 threads.
 //   BM_BareEs256Verify         baseline: raw EVP ECDSA P-256 verify.
 //   BM_LoadStatusListToken/E   load_status_list_token of a list of E entries
 //                              (signature check and inflate), which sdcd's
@@ -64,6 +70,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench_support.h"
@@ -71,6 +78,7 @@
 #include "sdc/card/portrait.h"
 #include "sdc/credential/trust.h"
 #include "sdc/crypto/crypto.h"
+#include "sdc/registry/status_list_publisher.h"
 #include "support/test_issuer.h"
 
 namespace {
@@ -454,15 +462,20 @@ BENCHMARK(BM_CardChangeLargeList)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// The card UPDATE alone, in its own durable transaction.
+Result<bool> bare_suspend(ChangeWorld& w, const std::string& doc) {
+  return w.store->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
+    if (auto r = tx.update_card_state(doc, CardState::suspended, "reported lost", 1); !r)
+      return std::unexpected(r.error());
+    return true;
+  });
+}
+
 void BM_BareCardStateUpdate(benchmark::State& state) {
   ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
   for (auto _ : state) {
     const std::string& doc = w.take_valid();
-    auto u = w.store->in_transaction<bool>([&](registry::Tx& tx) -> Result<bool> {
-      if (auto r = tx.update_card_state(doc, CardState::suspended, "reported lost", 1); !r)
-        return std::unexpected(r.error());
-      return true;
-    });
+    auto u = bare_suspend(w, doc);
     if (!u) {
       state.SkipWithError(u.error().message.c_str());
       break;
@@ -495,6 +508,114 @@ BENCHMARK(BM_RepublishLargeList)
     ->Iterations(3)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+
+// --- a burst of card changes with coalesced publication ---------------------
+
+// kBurst suspensions from kBurstWriters threads through a registry that
+// queues list changes (publish_interval 1 s, the system clock, as sdcd runs
+// it), with a StatusListPublisher running, on the same world. Timed: from
+// the first change until the published list covers every one of them (the
+// queue is empty). Counters: the burst itself, publications made, changes
+// refused (must be 0: nothing is refused for going faster than one a
+// second). Run it in a process of its own (--benchmark_filter): the
+// world's list iat must not have been moved ahead of the clock by the
+// SteppingClock benchmarks above.
+constexpr int kBurst = 1000;
+constexpr int kBurstWriters = 4;
+
+// Runs fn(doc) for kBurst valid documents from kBurstWriters threads;
+// returns the number that failed.
+template <class Fn>
+int burst(ChangeWorld& w, Fn fn) {
+  std::vector<std::string> docs;
+  for (int i = 0; i < kBurst; ++i) docs.push_back(w.take_valid());
+  std::atomic<int> next{0}, failed{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kBurstWriters; ++t)
+    writers.emplace_back([&] {
+      for (int i = next++; i < kBurst; i = next++)
+        if (!fn(docs[static_cast<std::size_t>(i)])) ++failed;
+    });
+  for (auto& t : writers) t.join();
+  return failed.load();
+}
+
+// One timed burst at 1M and at 10M cards.
+void burst_runs(benchmark::internal::Benchmark* b) {
+  b->ArgName("cards")->Arg(1000000)->Arg(10000000)->Iterations(1)->UseManualTime()->Unit(
+      benchmark::kMillisecond);
+}
+
+void BM_RevocationBurst(benchmark::State& state) {
+  ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
+  SystemClock clock;
+  registry::RegistryOptions ro;
+  ro.store = w.store.get();
+  ro.cipher = &w.cipher;
+  ro.signer = &list_issuer().signer;
+  ro.clock = &clock;
+  ro.random = &crypto::system_random();
+  ro.status_list_size = w.list_size;
+  ro.publish_interval = 1;
+  auto made = registry::Registry::create(ro);
+  if (!made) die(made.error().message);
+  registry::Registry& reg = *made;
+  auto last = w.reg->status_list();
+  if (!last || last->iat > clock.now() + 1) {
+    state.SkipWithError("the list's iat is ahead of the clock: run this benchmark alone");
+    return;
+  }
+  std::atomic<int> publications{0};
+  registry::StatusListPublisher publisher(reg, [&] { ++publications; });
+  reg.on_list_change([&] { publisher.wake(); });
+  auto queued = [&] {
+    auto q = w.store->in_read_transaction<bool>(
+        [](registry::Tx& tx) { return tx.status_changes_queued(); });
+    if (!q) die(q.error().message);
+    return *q;
+  };
+  double burst_ms = 0;
+  int refused = 0;
+  for (auto _ : state) {
+    publications = 0;
+    publisher.start();
+    const auto t0 = std::chrono::steady_clock::now();
+    refused += burst(w, [&](const std::string& doc) {
+      auto c = reg.suspend_card(w.officer, doc, "reported lost");
+      if (!c) std::fprintf(stderr, "suspend: %s\n", c.error().message.c_str());
+      return c.has_value();
+    });
+    const auto t1 = std::chrono::steady_clock::now();
+    while (queued()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const auto t2 = std::chrono::steady_clock::now();
+    publisher.stop();
+    burst_ms += std::chrono::duration<double, std::milli>(t1 - t0).count();
+    state.SetIterationTime(std::chrono::duration<double>(t2 - t0).count());
+  }
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["cards"] = static_cast<double>(w.cards);
+  state.counters["burst_ms"] = burst_ms / n;
+  state.counters["publications"] = publications.load();
+  state.counters["refused"] = refused;
+  state.SetItemsProcessed(state.iterations() * kBurst);
+}
+BENCHMARK(BM_RevocationBurst)->Apply(burst_runs);
+
+// Baseline: the same burst of card UPDATEs alone, each in its own durable
+// transaction, from the same number of threads.
+void BM_BareUpdateBurst(benchmark::State& state) {
+  ChangeWorld& w = change_world(static_cast<std::uint64_t>(state.range(0)));
+  int failed = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    failed += burst(w, [&](const std::string& doc) { return bare_suspend(w, doc).has_value(); });
+    state.SetIterationTime(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  state.counters["failed"] = failed;
+  state.SetItemsProcessed(state.iterations() * kBurst);
+}
+BENCHMARK(BM_BareUpdateBurst)->Apply(burst_runs);
 
 // --- per-request costs of POST /v1/verify -----------------------------------
 

@@ -21,7 +21,8 @@ namespace {
 
 constexpr int kMaxThreads = 1024;
 constexpr std::uint64_t kMaxStatusListSize = std::uint64_t{1} << 30;
-constexpr std::uint64_t kMaxStatusListTtl = 86400;  // below the list's two-day lifetime
+constexpr std::uint64_t kMaxStatusListTtl = 86400;   // below the list's two-day lifetime
+constexpr std::uint64_t kMaxPublishInterval = 3600;  // a change waits at most an hour
 constexpr int kMaxCardValidityDays = 10 * 366;
 
 Result<int> parse_threads(std::string_view text, const std::string& what) {
@@ -104,6 +105,13 @@ Result<void> check_status_list_ttl(std::uint64_t n) {
   if (n == 0 || n > kMaxStatusListTtl)
     return fail(Errc::invalid_argument,
                 "status_list_ttl: from 1 to " + std::to_string(kMaxStatusListTtl) + " seconds");
+  return {};
+}
+
+Result<void> check_publish_interval(std::uint64_t n) {
+  if (n > kMaxPublishInterval)
+    return fail(Errc::invalid_argument,
+                "publish_interval: from 0 to " + std::to_string(kMaxPublishInterval) + " seconds");
   return {};
 }
 
@@ -330,7 +338,7 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
         c.openapi_path = from_file(base_dir, text);
       }
     } else if (key == "threads" || key == "status_list_size" || key == "status_list_ttl" ||
-               key == "card_validity_days") {
+               key == "publish_interval" || key == "card_validity_days") {
       auto n = read_integer(source, key, node);
       if (!n) return std::unexpected(n.error());
       const auto u = static_cast<std::uint64_t>(std::max<std::int64_t>(*n, 0));
@@ -344,6 +352,9 @@ Result<Config> parse_config(std::string_view toml_text, const std::string& sourc
       } else if (key == "status_list_ttl") {
         ok = check_status_list_ttl(u);
         c.status_list_ttl = u;
+      } else if (key == "publish_interval") {
+        ok = check_publish_interval(*n < 0 ? kMaxPublishInterval + 1 : u);
+        c.publish_interval = u;
       } else {
         ok = check_card_validity_days(*n);
         c.card_validity_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
@@ -375,7 +386,7 @@ Result<void> validate_config(const Config& c) {
   for (const auto& check :
        {check_base_url(c.base_url), check_threads(c.threads),
         check_status_list_size(c.status_list_size), check_status_list_ttl(c.status_list_ttl),
-        check_card_validity_days(c.card_validity_days)})
+        check_publish_interval(c.publish_interval), check_card_validity_days(c.card_validity_days)})
     if (!check) return check;
   if (auto l = parse_listen(c.listen); !l) return std::unexpected(l.error());
   if (c.store == StoreKind::postgres && c.postgres.empty())
@@ -484,6 +495,11 @@ std::string render_config(const Config& c) {
          "# cache it, in seconds. Every sdcd on one database needs the same size.\n"
       << "status_list_size = " << c.status_list_size << "\n"
       << "status_list_ttl = " << c.status_list_ttl << "\n"
+      << "\n"
+         "# A card change is durable at once; the signed list is published at most once\n"
+         "# per this many seconds, covering every change since the last (0: every change\n"
+         "# publishes its own list, at most about one change a second).\n"
+      << "publish_interval = " << c.publish_interval << "\n"
       << "\n"
          "# How long a newly issued card is valid, in days.\n"
       << "card_validity_days = " << c.card_validity_days << "\n"

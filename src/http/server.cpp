@@ -28,6 +28,7 @@
 #include "sdc/registry/holder_logins.h"
 #include "sdc/registry/offices.h"
 #include "sdc/registry/pii.h"
+#include "sdc/registry/status_list_publisher.h"
 #include "sdc/util/file.h"
 
 namespace sdc::http {
@@ -63,6 +64,8 @@ struct Server::Impl {
   std::unique_ptr<registry::Hearings> hearings;
   std::unique_ptr<registry::CheckIns> check_ins;
   std::unique_ptr<LiveStatusList> status_list;
+  // Publishes the queued card changes while run() serves (publish_interval).
+  std::unique_ptr<registry::StatusListPublisher> publisher;
   Metrics metrics;
   std::optional<Api> api;
   std::optional<Router> router;
@@ -178,6 +181,7 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   ro.status_list_size = config.status_list_size;
   ro.card_valid_days = config.card_validity_days;
   ro.status_list_ttl = config.status_list_ttl;
+  ro.publish_interval = static_cast<UnixTime>(config.publish_interval);
   // The barcode carries the signed thumbnail of the portrait when it decodes.
   ro.thumbnail = [](ByteView portrait) -> std::optional<Bytes> {
     auto image = decode_image(portrait);
@@ -195,6 +199,11 @@ Result<void> Server::Impl::load(const ServeOptions& o) {
   scheduling = std::make_unique<registry::Scheduling>(*store, reg->audit_batcher(), *o.clock,
                                                       *o.random, *o.time_zones);
   status_list = std::make_unique<LiveStatusList>(*reg, *trust);
+  if (config.publish_interval > 0) {
+    publisher = std::make_unique<registry::StatusListPublisher>(
+        *reg, [list = status_list.get()] { list->changed(); });
+    reg->on_list_change([p = publisher.get()] { p->wake(); });
+  }
   hearings = std::make_unique<registry::Hearings>(*store, *cipher, *o.clock, *o.random);
   holder_logins = std::make_unique<registry::HolderLogins>(*store, *accounts, *o.clock, *o.random);
   check_ins = std::make_unique<registry::CheckIns>(*store, reg->audit_batcher(), *o.clock,
@@ -386,7 +395,9 @@ bool Server::run() {
     while (!cv.wait_for(lock, std::chrono::minutes(5), [&] { return done; })) checkpoint();
   });
   if (impl_->sender) impl_->sender->start();
+  if (impl_->publisher) impl_->publisher->start();
   bool ok = impl_->plain_http ? impl_->plain_http->run() : impl_->tls_http->listen_after_bind();
+  if (impl_->publisher) impl_->publisher->stop();
   if (impl_->sender) impl_->sender->stop();
   {
     std::lock_guard lock(mu);

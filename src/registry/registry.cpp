@@ -18,7 +18,7 @@ namespace {
 constexpr int kAllocationAttempts = 64;
 
 // The validity list's deflate level, chosen by measurement
-// (docs/PERFORMANCE.md, "Registry service"): every card change deflates
+// (docs/PERFORMANCE.md, "Registry service"): every publication deflates
 // the whole list inside its write transaction, and offline verifiers
 // download the result.
 constexpr int kStatusListZlibLevel = 3;
@@ -212,16 +212,39 @@ struct RegistryOps : AuditedCalls {
     return std::move(**row);
   }
 
-  // The validity list is published again by every card change, inside the
-  // change's transaction. The list row is locked first, so the entries read
+  // A card change's list entries: published in the change's own
+  // transaction when publish_interval is 0, else queued, durable with the
+  // change, for the next publication (publish_queued), which folds every
+  // change since the last one into one signed list.
+  Result<void> record_list_changes(Tx& tx, std::span<const ListEntry> changes) const {
+    if (o.publish_interval == 0) {
+      auto p = publish(tx, changes);
+      if (!p) return std::unexpected(p.error());
+      return {};
+    }
+    for (const ListEntry& e : changes)
+      if (auto q = tx.queue_status_change(e.index, e.state); !q) return q;
+    return {};
+  }
+
+  // The list row is locked first, so the entries and queued changes read
   // after it include every committed change and iat is strictly greater
   // than any iat published before, by this or another registry.
 
-  // Publishes the stored entries with `changes` applied, and stores them:
-  // no card is read, so a change costs the same at any number of cards.
+  // Publishes the stored entries with the queued changes and then
+  // `changes` applied, and stores them: no card is read, so a publication
+  // costs the same at any number of cards.
   Result<PublishedStatusList> publish(Tx& tx, std::span<const ListEntry> changes) const {
     auto last = tx.lock_status_list();
     if (!last) return std::unexpected(last.error());
+    return publish_after_lock(tx, *last, changes);
+  }
+
+  Result<PublishedStatusList> publish_after_lock(Tx& tx,
+                                                 const std::optional<PublishedStatusList>& last,
+                                                 std::span<const ListEntry> changes) const {
+    auto queued = tx.take_status_changes();
+    if (!queued) return std::unexpected(queued.error());
     auto bits = tx.status_list_bits();
     if (!bits) return std::unexpected(bits.error());
     // Entries never stored are valid (0); a list made shorter drops the
@@ -229,17 +252,21 @@ struct RegistryOps : AuditedCalls {
     bits->resize(o.status_list_size / 4, 0);
     auto list = StatusList::from_bytes(std::move(*bits));
     if (!list) return std::unexpected(list.error());
+    for (auto [index, state] : *queued)
+      if (index < list->size()) list->set(index, static_cast<std::uint8_t>(state));
     for (const ListEntry& e : changes)
       if (e.index < list->size()) list->set(e.index, static_cast<std::uint8_t>(e.state));
-    return sign_and_save(tx, *last, *list);
+    return sign_and_save(tx, last, *list);
   }
 
   // Rebuilds the list from every card's state and stores its entries: the
   // first publication, and the repair path should the entries ever differ
-  // from the cards.
+  // from the cards. The queued changes are taken first: the cards read
+  // after include them.
   Result<PublishedStatusList> republish(Tx& tx) const {
     auto last = tx.lock_status_list();
     if (!last) return std::unexpected(last.error());
+    if (auto q = tx.take_status_changes(); !q) return std::unexpected(q.error());
     auto states = tx.card_states();
     if (!states) return std::unexpected(states.error());
     auto list = StatusList::create(o.status_list_size);
@@ -272,8 +299,8 @@ struct RegistryOps : AuditedCalls {
     return published;
   }
 
-  // Issues a card and publishes the list with `changes` (entries the caller
-  // changed in the same transaction) and the new card's entry.
+  // Issues a card and records `changes` (entries the caller changed in the
+  // same transaction) and the new card's entry for the list.
   Result<IssuedCardRecord> issue(Tx& tx, const std::string& holder_id,
                                  std::vector<ListEntry> changes = {}) const {
     auto row = holder_row(tx, holder_id);
@@ -340,7 +367,7 @@ struct RegistryOps : AuditedCalls {
     card.updated_at = io.now;
     if (auto r = tx.insert_card(card); !r) return std::unexpected(r.error());
     changes.push_back({card.status_index, card.state});
-    if (auto p = publish(tx, changes); !p) return std::unexpected(p.error());
+    if (auto p = record_list_changes(tx, changes); !p) return std::unexpected(p.error());
     auto rec = open(card);
     if (!rec) return std::unexpected(rec.error());
     return IssuedCardRecord{std::move(*rec), std::move(*issued)};
@@ -365,7 +392,7 @@ struct RegistryOps : AuditedCalls {
           if (auto u = tx.update_card_state(document_number, to, std::string(reason), now); !u)
             return std::unexpected(u.error());
           const ListEntry entry{card->status_index, to};
-          if (auto p = publish(tx, {&entry, 1}); !p) return std::unexpected(p.error());
+          if (auto p = record_list_changes(tx, {&entry, 1}); !p) return std::unexpected(p.error());
           card->state = to;
           card->state_reason = std::string(reason);
           card->updated_at = now;
@@ -535,20 +562,31 @@ Result<HolderRecord> Registry::correct(const User& actor, const std::string& hol
       });
 }
 
+template <class T>
+Result<T> Registry::list_changed(Result<T> r) const {
+  if (r && o_.publish_interval > 0 && list_listener_) list_listener_();
+  return r;
+}
+
+void Registry::on_list_change(std::function<void()> listener) {
+  list_listener_ = std::move(listener);
+}
+
 Result<IssuedCardRecord> Registry::issue_card(const User& actor, const std::string& holder_id) {
   RegistryOps ops{o_, batcher_.get()};
-  return ops.audited<IssuedCardRecord>(actor, Action::issue_card, Note{holder_id, ""},
-                                       [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
-                                         auto r = ops.issue(tx, holder_id);
-                                         if (r) n.detail = "card " + r->card.document_number;
-                                         return r;
-                                       });
+  return list_changed(
+      ops.audited<IssuedCardRecord>(actor, Action::issue_card, Note{holder_id, ""},
+                                    [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
+                                      auto r = ops.issue(tx, holder_id);
+                                      if (r) n.detail = "card " + r->card.document_number;
+                                      return r;
+                                    }));
 }
 
 Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::string& holder_id,
                                                 ReissueReason reason) {
   RegistryOps ops{o_, batcher_.get()};
-  return ops.audited<IssuedCardRecord>(
+  return list_changed(ops.audited<IssuedCardRecord>(
       actor, Action::reissue_card, Note{holder_id, std::string("reason ") + to_string(reason)},
       [&](Tx& tx, Note& n) -> Result<IssuedCardRecord> {
         auto cards = tx.cards_of_holder(holder_id);
@@ -573,26 +611,27 @@ Result<IssuedCardRecord> Registry::reissue_card(const User& actor, const std::st
                      r->card.document_number + " replaces " +
                      (replaced.empty() ? std::string("none") : replaced);
         return r;
-      });
+      }));
 }
 
 Result<CardRecord> Registry::revoke_card(const User& actor, const std::string& document_number,
                                          std::string_view reason) {
-  return RegistryOps{o_, batcher_.get()}.change_state(actor, Action::revoke_card, document_number,
-                                                      reason, CardState::valid, CardState::invalid);
+  return list_changed(RegistryOps{o_, batcher_.get()}.change_state(
+      actor, Action::revoke_card, document_number, reason, CardState::valid, CardState::invalid));
 }
 
 Result<CardRecord> Registry::suspend_card(const User& actor, const std::string& document_number,
                                           std::string_view reason) {
-  return RegistryOps{o_, batcher_.get()}.change_state(
-      actor, Action::suspend_card, document_number, reason, CardState::valid, CardState::suspended);
+  return list_changed(
+      RegistryOps{o_, batcher_.get()}.change_state(actor, Action::suspend_card, document_number,
+                                                   reason, CardState::valid, CardState::suspended));
 }
 
 Result<CardRecord> Registry::lift_suspension(const User& actor, const std::string& document_number,
                                              std::string_view reason) {
-  return RegistryOps{o_, batcher_.get()}.change_state(actor, Action::lift_suspension,
-                                                      document_number, reason, CardState::suspended,
-                                                      CardState::valid);
+  return list_changed(
+      RegistryOps{o_, batcher_.get()}.change_state(actor, Action::lift_suspension, document_number,
+                                                   reason, CardState::suspended, CardState::valid));
 }
 
 Result<CardRecord> Registry::get_card(const User& actor, const std::string& document_number) {
@@ -765,6 +804,36 @@ Result<PublishedStatusList> Registry::status_list() {
     if (!last) return std::unexpected(last.error());
     if (*last) return std::move(**last);
     return ops.republish(tx);
+  });
+}
+
+Result<Registry::QueuedPublication> Registry::publish_queued() {
+  RegistryOps ops{o_, batcher_.get()};
+  const UnixTime interval = std::max<UnixTime>(o_.publish_interval, 1);
+  // What is due: nothing queued, or queued and when. A read, without the
+  // write lock, so an idle publisher costs one SELECT per look.
+  auto look = [&](Tx& tx) -> Result<QueuedPublication> {
+    auto queued = tx.status_changes_queued();
+    if (!queued) return std::unexpected(queued.error());
+    if (!*queued) return QueuedPublication{};
+    auto last = tx.lock_status_list();
+    if (!last) return std::unexpected(last.error());
+    return QueuedPublication{std::nullopt, *last ? (*last)->iat + interval : o_.clock->now()};
+  };
+  auto due = o_.store->in_read_transaction<QueuedPublication>(look);
+  if (!due || due->due == 0 || due->due > o_.clock->now()) return due;
+  return o_.store->in_transaction<QueuedPublication>([&](Tx& tx) -> Result<QueuedPublication> {
+    // Again under the list's lock: another registry may have published.
+    auto last = tx.lock_status_list();
+    if (!last) return std::unexpected(last.error());
+    if (*last && (*last)->iat + interval > o_.clock->now())
+      return QueuedPublication{std::nullopt, (*last)->iat + interval};
+    auto queued = tx.status_changes_queued();
+    if (!queued) return std::unexpected(queued.error());
+    if (!*queued) return QueuedPublication{};
+    auto list = ops.publish_after_lock(tx, *last, {});
+    if (!list) return std::unexpected(list.error());
+    return QueuedPublication{std::move(*list), 0};
   });
 }
 

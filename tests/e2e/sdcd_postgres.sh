@@ -178,7 +178,8 @@ check "no status index repeats ($uniq_idx of $total)" "[ $total = $((n + 1)) ] &
 check "the list seen during issuance never went back in time" \
   "[ -s $work/iats ] && sort -c $work/iats"
 
-# 6. Every change gives a strictly larger iat, whichever sdcd made it or is asked.
+# 6. Every change gives a strictly larger iat, whichever sdcd made it or is asked
+# (each change waits for its publication, at most a second).
 doc() { jget "$work/card-$1.json" "d['document_number']"; }
 prev=$(list_iat "$b")
 ok=1
@@ -188,6 +189,10 @@ for change in "a suspend 1" "b lift-suspension 1" "a suspend 2" "b revoke 3" "a 
   if [ "$via" = a ]; then made="$a"; asked="$b"; else made="$b"; asked="$a"; fi
   code=$(call POST "$made" "/v1/cards/$(doc "$i")/$what" "$officer" '{"reason":"test"}')
   [ "$code" = 200 ] || { echo "  $what through $via: HTTP $code $(cat "$work/out.json")"; ok=0; }
+  # Published within a second, by whichever sdcd's publisher is first.
+  answered=$(date +%s)
+  published_after "$asked" "$answered" "$work/list.cwt" || { echo "  after $what: not published on $asked"; ok=0; }
+  published_after "$made" "$answered" "$work/list.cwt" || { echo "  after $what: not published on $made"; ok=0; }
   now=$(list_iat "$asked")
   again=$(list_iat "$made")
   [[ "$now" > "$prev" ]] || { echo "  after $what: iat $now is not after $prev"; ok=0; }
@@ -201,7 +206,7 @@ check "each of $step changes gives a strictly larger iat, the same on both" "[ $
 barcode=$(jget "$work/card0.json" "d['barcode']")
 code=$(call POST "$a" "/v1/cards/$(jget "$work/card0.json" "d['document_number']")/revoke" "$officer" '{"reason":"stolen"}')
 check "revoke through A" "[ $code = 200 ]"
-curl -fs "$b/status/validity" -o "$work/validity.cwt"
+check "B publishes the revocation within a second" "published_after $b $(date +%s) $work/validity.cwt"
 curl -fs "$b/trust/root.pem" -o "$work/root.pem"
 curl -fs "$b/trust/signers.pem" -o "$work/signers.pem"
 rc=0

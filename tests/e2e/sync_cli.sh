@@ -74,6 +74,7 @@ code=$(call POST "/v1/cards/$doc1/revoke" '{"reason":"stolen"}')
 check "revoke through the API" "[ $code = 200 ]"
 code=$(call POST "/v1/cards/$doc2/suspend" '{"reason":"test"}')
 check "suspend through the API" "[ $code = 200 ]"
+check "both are in the published list within a second" "published_after $url $(date +%s) $work/published.cwt"
 rc=0
 "$sdc" verify --synced "$dir" --barcode "$barcode1" > /dev/null || rc=$?
 check "before syncing, the kept list still says VALID" "[ $rc = 0 ]"

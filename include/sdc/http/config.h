@@ -12,8 +12,8 @@
 //   tls_cert, tls_key   SDCD_TLS_CERT   --tls-cert    (none: plain HTTP)
 //                       SDCD_TLS_KEY    --tls-key
 //   insecure_http       SDCD_INSECURE_HTTP --insecure-http  false
-//   status_list_size, status_list_ttl, card_validity_days, openapi_path,
-//   signer_pkcs11: file only
+//   status_list_size, status_list_ttl, publish_interval (1), card_validity_days,
+//   openapi_path, signer_pkcs11: file only
 //
 // Without TLS, sdcd serves only on a loopback address (127.0.0.0/8, ::1,
 // localhost) unless insecure_http is true (for a TLS-terminating proxy in
@@ -57,6 +57,11 @@ struct Config {
   std::string postgres;  // libpq conninfo; required when store is postgres
   std::uint64_t status_list_size = kDefaultStatusListSize;
   std::uint64_t status_list_ttl = 3600;
+  // Seconds between publications of the validity list: a card change is
+  // durable at once and in the published list within about this long
+  // (RegistryOptions::publish_interval). 0: every change publishes in its
+  // own transaction, at most about one change a second.
+  std::uint64_t publish_interval = 1;
   int card_validity_days = kDefaultValidDays;
   std::filesystem::path tls_cert;  // both or neither
   std::filesystem::path tls_key;

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "sdc/registry/types.h"
 #include "sdc/util/bytes.h"
 #include "sdc/util/error.h"
-#include "sdc/registry/types.h"
 
 namespace sdc::registry {
 
@@ -76,6 +76,18 @@ class CardTx {
   virtual Result<void> save_status_list(const PublishedStatusList& list, ByteView bits) = 0;
   // Replaces the stored entries and leaves the token as it is (migrations).
   virtual Result<void> save_status_list_bits(ByteView bits) = 0;
+
+  // Card changes waiting for the next publication (the registry's
+  // publish_interval): a change queues its (status index, new state) in its
+  // own transaction, so it is durable at once without taking the list's
+  // lock; a publication takes them all and folds them into the entries.
+  virtual Result<void> queue_status_change(std::uint64_t index, CardState state) = 0;
+  // Removes and returns every queued change committed so far, oldest first.
+  // Read after lock_status_list(): a change committed meanwhile stays
+  // queued for the next publication.
+  virtual Result<std::vector<std::pair<std::uint64_t, CardState>>> take_status_changes() = 0;
+  // Whether any change is queued (a cheap read, without the list's lock).
+  virtual Result<bool> status_changes_queued() = 0;
 };
 
 }  // namespace sdc::registry

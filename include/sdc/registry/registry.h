@@ -49,6 +49,13 @@ struct RegistryOptions {
   std::uint64_t status_list_size = kDefaultStatusListSize;  // positive multiple of 4
   UnixTime status_list_lifetime = 2 * 86400;                // token exp - iat
   std::uint64_t status_list_ttl = 3600;                     // seconds verifiers may cache
+  // Seconds between publications of the validity list. 0: every card
+  // change signs and publishes the list in its own transaction (at most
+  // about one change a second then, see kMaxListLead). Positive: a change
+  // only queues its entries, durable with it, and publish_queued() signs
+  // one list for every change since the last, at most once per interval
+  // across every registry on the store (StatusListPublisher calls it).
+  UnixTime publish_interval = 0;
   // Makes the barcode thumbnail (spec claim 10) of an enrolled portrait
   // file; nullopt when the portrait cannot give one. Unset: cards carry no
   // thumbnail. Called while a card is issued; must be thread-safe.
@@ -160,8 +167,9 @@ class Registry {
   Result<HolderRecord> correct(const User& actor, const std::string& holder_id,
                                const HolderInput& input);
 
-  // Allocates a document number and a random free status index, signs,
-  // stores and republishes the validity list, in one transaction.
+  // Allocates a document number and a random free status index, signs and
+  // stores the card and publishes or queues its list entry
+  // (publish_interval), in one transaction.
   Result<IssuedCardRecord> issue_card(const User& actor, const std::string& holder_id);
   // Marks the holder's current valid or suspended card(s) invalid and issues
   // the next card version.
@@ -198,8 +206,22 @@ class Registry {
   // The newest published token (public data: no role, no audit); builds
   // and publishes one if none exists yet.
   Result<PublishedStatusList> status_list();
+  // Publishes the queued card changes (publish_interval > 0) if there are
+  // any and the last list is at least publish_interval old: one signed list
+  // for all of them. `list` is the list published now; otherwise `due` is
+  // when the queued changes may be published (0: nothing is queued).
+  struct QueuedPublication {
+    std::optional<PublishedStatusList> list;
+    UnixTime due = 0;
+  };
+  Result<QueuedPublication> publish_queued();
+  // Called after every card change that queued list entries (not with
+  // publish_interval 0), from the caller's thread: a publisher's wake-up.
+  // Set it before the registry is shared between threads.
+  void on_list_change(std::function<void()> listener);
   // Rebuilds the list from every card's state, signs and publishes it now,
-  // and stores its entries. Card changes publish by themselves, from the
+  // and stores its entries (the queued changes are in the cards). Card
+  // changes publish by themselves or through publish_queued(), from the
   // stored entries; this is the repair path (and what a bulk load of cards
   // behind the registry's back must call). Reads every card.
   Result<PublishedStatusList> publish_status_list();
@@ -247,7 +269,10 @@ class Registry {
   class CardHolders;
 
   explicit Registry(RegistryOptions o);
+  template <class T>
+  Result<T> list_changed(Result<T> r) const;
   RegistryOptions o_;
+  std::function<void()> list_listener_;
   std::unique_ptr<AuditBatcher> batcher_;
   std::shared_ptr<CardHolders> card_holders_;
 };

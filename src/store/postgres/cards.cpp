@@ -1,6 +1,8 @@
-// PostgresTx's CardTx: cards and the published validity list with its packed entries, on
+// PostgresTx's CardTx: cards and the published validity list with its packed entries,
+// and the changes queued for its next publication, on PostgreSQL.
+#include <algorithm>
+#include <tuple>
 
-// PostgreSQL.
 #include "store/postgres/postgres_tx.h"
 #include "store/schema/schema.h"
 
@@ -112,6 +114,34 @@ Result<void> PostgresTx::save_status_list(const PublishedStatusList& list, ByteV
     return fail(Errc::conflict, "a newer status list was published meanwhile");
   }
   return {};
+}
+
+Result<void> PostgresTx::queue_status_change(std::uint64_t index, CardState state) {
+  return command("INSERT INTO status_list_changes (status_index, state) VALUES ($1, $2)",
+                 Params().u64(index).i64(static_cast<std::int64_t>(state)));
+}
+
+Result<std::vector<std::pair<std::uint64_t, CardState>>> PostgresTx::take_status_changes() {
+  // One statement deletes and returns exactly the rows it saw: a change
+  // committed after it stays queued. Under READ COMMITTED a SELECT then a
+  // DELETE could delete a change the SELECT had not seen.
+  auto rows = exec("DELETE FROM status_list_changes RETURNING seq, status_index, state", Params());
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::tuple<std::int64_t, std::uint64_t, CardState>> taken;
+  taken.reserve(static_cast<std::size_t>(rows->size()));
+  for (int i = 0; i < rows->size(); ++i)
+    taken.emplace_back(rows->i64(i, 0), rows->u64(i, 1), static_cast<CardState>(rows->i64(i, 2)));
+  std::sort(taken.begin(), taken.end());
+  std::vector<std::pair<std::uint64_t, CardState>> out;
+  out.reserve(taken.size());
+  for (const auto& [seq, index, state] : taken) out.emplace_back(index, state);
+  return out;
+}
+
+Result<bool> PostgresTx::status_changes_queued() {
+  auto rows = exec("SELECT 1 FROM status_list_changes LIMIT 1", Params());
+  if (!rows) return std::unexpected(rows.error());
+  return rows->size() > 0;
 }
 
 }  // namespace sdc::registry::pg

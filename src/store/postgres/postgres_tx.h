@@ -52,6 +52,9 @@ class PostgresTx final : public Tx {
   Result<std::optional<PublishedStatusList>> lock_status_list() override;
   Result<Bytes> status_list_bits() override;
   Result<void> save_status_list_bits(ByteView bits) override;
+  Result<void> queue_status_change(std::uint64_t index, CardState state) override;
+  Result<std::vector<std::pair<std::uint64_t, CardState>>> take_status_changes() override;
+  Result<bool> status_changes_queued() override;
   Result<void> save_status_list(const PublishedStatusList& list, ByteView bits) override;
 
   // AuditTx (audit.cpp)
@@ -124,8 +127,7 @@ class PostgresTx final : public Tx {
   Result<std::optional<HearingRow>> find_hearing(ByteView a_number_hash,
                                                  const std::string& hearing_id) override;
   Result<std::vector<HearingRow>> hearings_of(ByteView a_number_hash) override;
-  Result<std::vector<HearingRow>> scheduled_hearings_between(UnixTime from,
-                                                             UnixTime to) override;
+  Result<std::vector<HearingRow>> scheduled_hearings_between(UnixTime from, UnixTime to) override;
 
   // HolderLoginTx (holder_logins.cpp)
   Result<std::optional<HolderPinRow>> get_holder_pin(const std::string& holder_id) override;

@@ -248,6 +248,15 @@ const char* const kV9[] = {
     "ALTER TABLE accounts ADD COLUMN office_id TEXT NOT NULL DEFAULT ''",
 };
 
+// Version 10: card changes queued for the next publication of the validity
+// list (CardTx::queue_status_change), oldest first by seq.
+const char* const kV10[] = {
+    "CREATE TABLE status_list_changes ("
+    " seq {SERIAL_KEY},"
+    " status_index {INT} NOT NULL,"
+    " state {INT} NOT NULL)",
+};
+
 // Packs every card's state, as far as the highest status index; the
 // registry pads the entries to its list size when it next publishes.
 Result<void> fill_status_list_bits(CardTx& tx) {
@@ -278,6 +287,7 @@ Migration for_dialect(int version, const char* const (&statements)[N], SqlDialec
     replace_all(s, "{INT}", pg ? "BIGINT" : "INTEGER");
     replace_all(s, "{ZERO32}", pg ? "decode(repeat('00', 32), 'hex')" : "zeroblob(32)");
     replace_all(s, "{EMPTY}", pg ? "decode('', 'hex')" : "X''");
+    replace_all(s, "{SERIAL_KEY}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY");
     m.statements.push_back(std::move(s));
   }
   return m;
@@ -297,6 +307,7 @@ std::vector<Migration> schema_migrations(SqlDialect dialect) {
   out.push_back(for_dialect(7, kV7, dialect));
   out.push_back(for_dialect(8, kV8, dialect));
   out.push_back(for_dialect(9, kV9, dialect));
+  out.push_back(for_dialect(10, kV10, dialect));
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The registry's versioned schema, written once for both stores: the
-// placeholders {BLOB}, {INT} and {ZERO32} are replaced per dialect.
+// placeholders {BLOB}, {INT}, {ZERO32}, {EMPTY} and {SERIAL_KEY} are replaced
+// per dialect.
 // Internal to the stores (sdc_store_schema); the registry never sees SQL.
 #pragma once
 

@@ -118,4 +118,32 @@ Result<void> SqliteTx::save_status_list(const PublishedStatusList& list, ByteVie
   return {};
 }
 
+Result<void> SqliteTx::queue_status_change(std::uint64_t index, CardState state) {
+  auto s = prepare("INSERT INTO status_list_changes (status_index, state) VALUES (?1, ?2)");
+  if (!s) return std::unexpected(s.error());
+  s->bind(1, index).bind(2, static_cast<std::int64_t>(state));
+  return done(*s, "queue status change");
+}
+
+Result<std::vector<std::pair<std::uint64_t, CardState>>> SqliteTx::take_status_changes() {
+  // BEGIN IMMEDIATE holds the write lock: nothing is queued between the two.
+  auto changes = many<std::pair<std::uint64_t, CardState>>(
+      "SELECT status_index, state FROM status_list_changes ORDER BY seq", [](Stmt&) {},
+      [](const Stmt& s) {
+        return std::pair{s.u64(0), static_cast<CardState>(s.i64(1))};
+      });
+  if (!changes) return std::unexpected(changes.error());
+  auto s = prepare("DELETE FROM status_list_changes");
+  if (!s) return std::unexpected(s.error());
+  if (auto d = done(*s, "take status changes"); !d) return std::unexpected(d.error());
+  return changes;
+}
+
+Result<bool> SqliteTx::status_changes_queued() {
+  auto r = one<bool>(
+      "SELECT 1 FROM status_list_changes LIMIT 1", [](Stmt&) {}, [](const Stmt&) { return true; });
+  if (!r) return std::unexpected(r.error());
+  return r->has_value();
+}
+
 }  // namespace sdc::registry::sqlite

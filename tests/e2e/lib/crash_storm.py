@@ -385,7 +385,17 @@ def check_store(snapshot, round_no, with_list):
 
 
 def check_list(label):
-    """The validity list published now says of every card what the store says."""
+    """The validity list published now says of every card what the store says,
+    once the card changes queued for it are published (sdcd publishes at most
+    once a second; a change queued before a kill is published after the
+    restart)."""
+    for _ in range(200):
+        if int(query("SELECT count(*) FROM status_list_changes")[0][0]) == 0:
+            break
+        time.sleep(0.05)
+    else:
+        fail("%s: card changes still queued for the list 10 s after the start" % label)
+    time.sleep(0.6)  # sdcd's loaded list is rechecked every 0.5 s
     path = os.path.join(log_dir, "validity.cwt")
     for name, url in (("validity.cwt", "/status/validity"), ("root.pem", "/trust/root.pem"),
                       ("signers.pem", "/trust/signers.pem")):

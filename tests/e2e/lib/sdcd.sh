@@ -32,3 +32,18 @@ stop() {
   for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   wait "$1"
 }
+# published_after URL SECONDS OUT: fetches URL/status/validity into OUT until
+# its iat is after SECONDS (Unix time; at most 10 s). sdcd publishes the list
+# at most once a second, so a change answered at `date +%s` = T is in the
+# first list with iat > T. Needs $SDC_BIN/sdc.
+published_after() {
+  local iat
+  for _ in $(seq 1 100); do
+    if curl -fs "$1/status/validity" -o "$3"; then
+      iat=$("$SDC_BIN/sdc" status show "$3" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["issued_at"])')
+      [ "$(date -d "$iat" +%s)" -gt "$2" ] && return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}

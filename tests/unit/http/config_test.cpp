@@ -38,6 +38,7 @@ TEST(Config, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(c->store, StoreKind::sqlite);
   EXPECT_EQ(c->status_list_size, sdc::kDefaultStatusListSize);
   EXPECT_EQ(c->status_list_ttl, 3600u);
+  EXPECT_EQ(c->publish_interval, 1u);
   EXPECT_EQ(c->card_validity_days, sdc::kDefaultValidDays);
   EXPECT_FALSE(c->tls());
   EXPECT_EQ(c->status_uri(), "http://127.0.0.1:8080/status/validity");
@@ -52,6 +53,7 @@ store = "postgres"
 postgres = "host=db dbname=sdc"
 status_list_size = 4096
 status_list_ttl = 600
+publish_interval = 5
 card_validity_days = 365
 tls_cert = "tls/cert.pem"
 tls_key = "/etc/sdcd/key.pem"
@@ -65,6 +67,7 @@ openapi_path = "api.yaml"
   EXPECT_EQ(c->postgres, "host=db dbname=sdc");
   EXPECT_EQ(c->status_list_size, 4096u);
   EXPECT_EQ(c->status_list_ttl, 600u);
+  EXPECT_EQ(c->publish_interval, 5u);
   EXPECT_EQ(c->card_validity_days, 365);
   // Relative paths are taken from the file's folder, absolute ones as they are.
   EXPECT_EQ(c->tls_cert, std::filesystem::path("/srv/sdcd/tls/cert.pem"));
@@ -89,6 +92,22 @@ TEST(Config, WrongTypeSaysWhatWasExpected) {
   EXPECT_NE(msg.find("listen: expected a string"), std::string::npos) << msg;
   msg = error_of(parse("status_list_ttl = 1.5\n"));
   EXPECT_NE(msg.find("status_list_ttl: expected a whole number"), std::string::npos) << msg;
+}
+
+TEST(Config, PublishIntervalIsZeroToAnHour) {
+  auto zero = parse("publish_interval = 0\n");
+  ASSERT_TRUE(zero) << zero.error().message;
+  EXPECT_EQ(zero->publish_interval, 0u);  // every change publishes its own list
+  auto hour = parse("publish_interval = 3600\n");
+  ASSERT_TRUE(hour) << hour.error().message;
+  EXPECT_EQ(hour->publish_interval, 3600u);
+  for (const char* bad : {"publish_interval = -1\n", "publish_interval = 3601\n"}) {
+    auto msg = error_of(parse(bad));
+    EXPECT_NE(msg.find("publish_interval: from 0 to 3600 seconds"), std::string::npos)
+        << bad << ": " << msg;
+  }
+  auto msg = error_of(parse("publish_interval = \"1s\"\n"));
+  EXPECT_NE(msg.find("publish_interval: expected a whole number"), std::string::npos) << msg;
 }
 
 TEST(Config, BadValuesAreRefusedWithTheReason) {
@@ -209,6 +228,7 @@ TEST(Config, WhatInitWritesReadsBackTheSame) {
   c.postgres = R"(host=127.0.0.1 dbname='sdc "main"')";
   c.status_list_size = 8192;
   c.status_list_ttl = 120;
+  c.publish_interval = 0;
   c.card_validity_days = 730;
   c.tls_cert = "/etc/sdcd/cert.pem";
   c.tls_key = "/etc/sdcd/key.pem";
@@ -224,6 +244,7 @@ TEST(Config, WhatInitWritesReadsBackTheSame) {
   EXPECT_EQ(back->postgres, c.postgres);
   EXPECT_EQ(back->status_list_size, c.status_list_size);
   EXPECT_EQ(back->status_list_ttl, c.status_list_ttl);
+  EXPECT_EQ(back->publish_interval, c.publish_interval);
   EXPECT_EQ(back->card_validity_days, c.card_validity_days);
   EXPECT_EQ(back->tls_cert, c.tls_cert);
   EXPECT_EQ(back->tls_key, c.tls_key);
