@@ -69,6 +69,32 @@ rc=$?
 set -e
 check "the validity list sdcd signed in the token verifies, the card is valid" \
   "[ $rc = 0 ] && grep -q '\"VALID\"' $work/v2.json"
+# A card issued through sdcd's API is signed in the token too.
+base="http://127.0.0.1:$port"
+token_of() {
+  curl -fs -X POST "$base/v1/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$2\"}" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+password=$(sed -n 's/^password (shown once): //p' "$work/sdcd-init.err")
+admin=$(token_of admin "$password" || true)
+curl -fs -o /dev/null -X POST "$base/v1/users" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+  -d '{"username":"officer","password":"officer-pass-123","role":"enrollment_officer"}' || true
+officer=$(token_of officer officer-pass-123 || true)
+printf '{"a_number":"A12-345-679","family_name":"TOKEN","given_names":"API","date_of_birth":"1990-01-01","sex":"X","nationality":"UTO","language":"en","contact":"","portrait_base64":"%s"}' \
+  "$(base64 -w0 "$photo")" > "$work/enroll.json"
+holder=$(curl -fs -X POST "$base/v1/holders" -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
+  --data-binary "@$work/enroll.json" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' || true)
+curl -fs -X POST "$base/v1/holders/$holder/cards" -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
+  -d '{}' > "$work/api-card.json" || true
+api_barcode=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/api-card.json'))['issued']['barcode'])" 2> /dev/null || true)
+published_after "$base" "$(date +%s)" "$work/list2.cwt" || true
+set +e
+"$sdc" verify --root "$work/keys/root.pem" --signers "$work/keys/signers.pem" --barcode "$api_barcode" \
+  --status "$work/list2.cwt" > "$work/v3.json"
+rc=$?
+set -e
+check "a card issued through sdcd's API, signed in the token, verifies VALID with its list" \
+  "[ -n '$api_barcode' ] && [ $rc = 0 ] && grep -q '\"VALID\"' $work/v3.json"
 stop "${pids[-1]}" || true
 mv "$work/token.pin" "$work/token.pin.away"
 set +e
