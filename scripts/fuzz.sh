@@ -21,7 +21,9 @@
 #
 # Environment: SDC_VECTORS (default ../shared/spec/vectors beside the
 # checkout), CC / CXX (default clang-14 / clang++-14), JOBS (build
-# parallelism, default 2).
+# parallelism, default 2), SDC_FUZZ_RUNS (stop each target after this many
+# executions, or SECONDS, whichever comes first: a long run is
+# SDC_FUZZ_RUNS=10000000 scripts/fuzz.sh 7200).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -109,7 +111,8 @@ for t in "${targets[@]}"; do
   [[ -d $kept ]] && seed_dirs+=("$kept")
   echo "== $t: ${seconds}s" >&2
   set +e
-  "$build/bin/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  "$build/bin/$t" -max_total_time="$seconds" ${SDC_FUZZ_RUNS:+-runs="$SDC_FUZZ_RUNS"} \
+    -rss_limit_mb=2048 -timeout=10 \
     -max_len="${max_len[$t]:-16384}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" "${seed_dirs[@]}" >"$log" 2>&1
   rc=$?
@@ -144,8 +147,9 @@ for t in "${targets[@]}"; do
         merged=", MERGE FAILED (log: $build/logs/$t.merge.log)"
       fi
     fi
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
     line=$(printf '%-18s ok   %s runs in %ss (%s/s), coverage %s, corpus %s files%s' \
-      "$t" "${runs:-?}" "$seconds" "${rate:-?}" "${cov:-?}" "$files" "$merged")
+      "$t" "${runs:-?}" "${took:-$seconds}" "${rate:-?}" "${cov:-?}" "$files" "$merged")
   fi
   summary+=("$line")
   echo "$line" >&2

@@ -308,7 +308,7 @@ try {
     if (/cannot be used/.test(status)) return 'camera unavailable: ' + status;
     const v = document.getElementById('camera');
     return { status, hidden: v?.hidden, width: v?.videoWidth, height: v?.videoHeight, ready: v?.readyState };
-  });
+  }).catch((e) => ({ navigating: e.message.split('\n')[0] }));  // looked again after a navigation
   let answer = await look();
   for (const started = Date.now(); typeof answer !== 'string' && Date.now() - started < 120000; answer = await look())
     await new Promise((r) => setTimeout(r, 250));

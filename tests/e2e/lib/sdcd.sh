@@ -32,18 +32,27 @@ stop() {
   for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   wait "$1"
 }
-# published_after URL SECONDS OUT: fetches URL/status/validity into OUT until
-# its iat is after SECONDS (Unix time; at most 10 s). sdcd publishes the list
-# at most once a second, so a change answered at `date +%s` = T is in the
-# first list with iat > T. Needs $SDC_BIN/sdc.
-published_after() {
-  local iat
+# sdcd publishes the validity list at most once a second (publish_interval),
+# so a card change is in the published list within about a second.
+# list_says URL INDEX VALUE OUT: fetches URL/status/validity into OUT until its
+# entry INDEX is VALUE (0 valid, 1 invalid, 2 suspended; at most 20 s).
+# Needs $SDC_BIN/sdc.
+list_says() {
   for _ in $(seq 1 100); do
-    if curl -fs "$1/status/validity" -o "$3"; then
-      iat=$("$SDC_BIN/sdc" status show "$3" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["issued_at"])')
-      [ "$(date -d "$iat" +%s)" -gt "$2" ] && return 0
+    if curl -fs "$1/status/validity" -o "$4" &&
+      "$SDC_BIN/sdc" status show "$4" | /usr/bin/python3 -c '
+import json, sys
+entries = {e["index"]: e["value"] for e in json.load(sys.stdin)["entries"]}
+sys.exit(0 if entries.get(int(sys.argv[1]), 0) == int(sys.argv[2]) else 1)' "$2" "$3"; then
+      return 0
     fi
-    sleep 0.1
+    sleep 0.2
   done
   return 1
+}
+# settled_after SECONDS: waits until the clock is 3 s past SECONDS (Unix
+# time), by when a change answered in that second has been published and
+# nothing it queued is left to publish.
+settled_after() {
+  while [ "$(date +%s)" -le $(($1 + 3)) ]; do sleep 0.2; done
 }
