@@ -23,7 +23,9 @@
 # checkout), CC / CXX (default clang-14 / clang++-14), JOBS (build
 # parallelism, default 2), SDC_FUZZ_RUNS (stop each target after this many
 # executions, or SECONDS, whichever comes first: a long run is
-# SDC_FUZZ_RUNS=10000000 scripts/fuzz.sh 7200).
+# SDC_FUZZ_RUNS=10000000 scripts/fuzz.sh 7200), SDC_FUZZ_FORK (run each
+# target in libFuzzer's fork mode with this many worker processes, so a slow
+# target's long run uses every core; the runs are counted over all workers).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -112,6 +114,7 @@ for t in "${targets[@]}"; do
   echo "== $t: ${seconds}s" >&2
   set +e
   "$build/bin/$t" -max_total_time="$seconds" ${SDC_FUZZ_RUNS:+-runs="$SDC_FUZZ_RUNS"} \
+    ${SDC_FUZZ_FORK:+-fork="$SDC_FUZZ_FORK"} \
     -rss_limit_mb=2048 -timeout=10 \
     -max_len="${max_len[$t]:-16384}" -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" "${seed_dirs[@]}" >"$log" 2>&1
@@ -119,6 +122,9 @@ for t in "${targets[@]}"; do
   set -e
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  if [[ -z $runs ]]; then  # fork mode prints no final stats: its last "#N" line counts all workers
+    runs=$(sed -n 's/^#\([0-9][0-9]*\):.*/\1/p; s/^#\([0-9][0-9]*\)\t.*/\1/p' "$log" | tail -1)
+  fi
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
   files=$(find "$corpus" -type f | wc -l)
   what=""
@@ -148,6 +154,8 @@ for t in "${targets[@]}"; do
       fi
     fi
     took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    [[ -z $took ]] && took=$(sed -n 's/^INFO: exiting: [0-9]* time: \([0-9]*\)s.*/\1/p' "$log" | tail -1)
+    [[ -z $rate && -n $runs && ${took:-0} -gt 0 ]] && rate=$((runs / took))
     line=$(printf '%-18s ok   %s runs in %ss (%s/s), coverage %s, corpus %s files%s' \
       "$t" "${runs:-?}" "${took:-$seconds}" "${rate:-?}" "${cov:-?}" "$files" "$merged")
   fi
