@@ -90,7 +90,53 @@ export async function signIn(page, base, user, password) {
   await page.click('main button[type=submit]');
 }
 
-// Saves a full-page picture as DIR/NAME.png; nothing without a folder.
+// Draws a silhouette over every photo of a face on the page: the enrolled
+// photo, the photo from a card's code and, on a card's front preview, the
+// portrait and the ghost image (the card's layout, src/card/render_front.cpp,
+// in millimetres of the 85.60 x 53.98 mm card). The tests enroll real photos
+// (Debian's libdlib19.1 example faces); the pictures kept in docs/ show none.
+// The silhouette is drawn with elements styled through the CSSOM, which the
+// pages' policy allows, so nothing is loaded.
+export async function coverFaces(page) {
+  return page.evaluate(() => {
+    const box = (x, y, w, h, css) => {
+      const d = document.createElement('div');
+      Object.assign(d.style, { position: 'absolute', left: `${x}px`, top: `${y}px`, width: `${w}px`,
+        height: `${h}px`, overflow: 'hidden', boxSizing: 'border-box', ...css });
+      return d;
+    };
+    const silhouette = (x, y, w, h) => {
+      const frame = box(x, y, w, h, { background: '#dde3eb', zIndex: '1000' });
+      frame.dataset.cover = 'face';
+      frame.appendChild(box(w * 0.3, h * 0.16, w * 0.4, h * 0.42, { background: '#5f6b7a', borderRadius: '50%' }));
+      frame.appendChild(box(w * 0.08, h * 0.62, w * 0.84, h * 0.6, { background: '#5f6b7a', borderRadius: '45% 45% 0 0' }));
+      document.body.appendChild(frame);
+    };
+    const at = (img) => {
+      const r = img.getBoundingClientRect();
+      return { x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height };
+    };
+    let covered = 0;
+    for (const img of document.querySelectorAll('.faces img, #result img, figure img')) {
+      const r = at(img);
+      if (r.w > 0 && r.h > 0) { silhouette(r.x, r.y, r.w, r.h); covered++; }
+    }
+    for (const img of document.querySelectorAll('img[src$="/preview-front.png"]')) {
+      const r = at(img);
+      const mm = (x, y, w, h) => silhouette(r.x + (x * r.w) / 85.6, r.y + (y * r.h) / 53.98, (w * r.w) / 85.6, (h * r.h) / 53.98);
+      mm(3.6 - 0.35, 13.4 - 0.35, 23.6 + 0.7, (23.6 * 45) / 35 + 0.7);  // the portrait and its frame
+      mm(70.3, 34.2, 12.3, (12.3 * 45) / 35);  // the ghost image
+      covered += 2;
+    }
+    return covered;
+  });
+}
+
+// Saves a full-page picture as DIR/NAME.png, faces covered (coverFaces);
+// nothing without a folder. The covers are taken away again after.
 export const shooter = (dir) => async (page, name) => {
-  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  if (!dir) return;
+  await coverFaces(page);
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  await page.evaluate(() => document.querySelectorAll('[data-cover=face]').forEach((e) => e.remove()));
 };
