@@ -6,6 +6,15 @@
 #include "sdc/crypto/pkcs11.h"
 
 namespace sdc::cli {
+namespace {
+
+// Where the signer key is, as the commands print it: the file, or the token URI without its PIN.
+std::string signer_key_shown(const PkiFolder& folder, const std::string& pkcs11) {
+  return pkcs11.empty() ? folder.signer_key().string()
+                        : crypto::pkcs11_uri_without_pin(pkcs11).value_or("");
+}
+
+}  // namespace
 
 void register_pki(CLI::App& app) {
   auto* pki = app.add_subcommand("pki", "Manage the issuer's root and signer keys");
@@ -37,16 +46,14 @@ void register_pki(CLI::App& app) {
     if (auto r = pki_init(folder, o, *t); !r) return usage_error(r.error());
     auto signer_pem = read_text_file(folder.signer_cert());
     auto cert = crypto::Certificate::from_pem(signer_pem.value_or(""));
-    print_json(
-        {{"dir", *dir},
-         {"root", folder.root_cert().string()},
-         {"signer", folder.signer_cert().string()},
-         {"signers", folder.bundle().string()},
-         {"signer_kid", cert ? hex_encode(cert->kid()) : ""},
-         {"signer_key", pkcs11->empty() ? folder.signer_key().string()
-                                        : crypto::pkcs11_uri_without_pin(*pkcs11).value_or("")},
-         {"iss", settings->iss},
-         {"status_uri", settings->status_uri}});
+    print_json({{"dir", *dir},
+                {"root", folder.root_cert().string()},
+                {"signer", folder.signer_cert().string()},
+                {"signers", folder.bundle().string()},
+                {"signer_kid", cert ? hex_encode(cert->kid()) : ""},
+                {"signer_key", signer_key_shown(folder, *pkcs11)},
+                {"iss", settings->iss},
+                {"status_uri", settings->status_uri}});
     std::cerr
         << "sdc: " << folder.root_key().string()
         << " is the root private key. It belongs offline: move it to removable media kept in a "
@@ -60,6 +67,10 @@ void register_pki(CLI::App& app) {
   auto rnow = std::make_shared<std::string>();
   rotate->add_option("--dir", *rdir, "The issuer's key folder")->required();
   rotate->add_option("--root-key", *root_key, "The root private key (kept offline)")->required();
+  auto rpkcs11 = std::make_shared<std::string>();
+  rotate->add_option("--pkcs11", *rpkcs11,
+                     "Make the new signer key inside this PKCS#11 token (as for pki init) instead "
+                     "of signer.key");
   add_now_option(rotate, *rnow);
   on_run(rotate, [=] {
     auto t = resolve_now(*rnow);
@@ -69,9 +80,11 @@ void register_pki(CLI::App& app) {
     if (!s) return usage_error(s.error());
     PkiOptions o;
     o.settings = *s;
+    o.signer_pkcs11 = *rpkcs11;
     auto cert = pki_rotate(folder, *root_key, o, *t);
     if (!cert) return usage_error(cert.error());
     print_json({{"signer_kid", hex_encode(cert->kid())},
+                {"signer_key", signer_key_shown(folder, *rpkcs11)},
                 {"valid_from", format_time(cert->not_before())},
                 {"valid_until", format_time(cert->not_after())},
                 {"signers", folder.bundle().string()}});

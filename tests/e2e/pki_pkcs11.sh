@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Signer keys in a PKCS#11 token (SoftHSM2): sdc pki init --pkcs11 makes the
 # key inside the token, sdc issue and sdcd sign with it, the private key is
-# not extractable and no key file is written. Fails (never skips) without
+# not extractable and no key file is written; sdc pki rotate --pkcs11 moves to
+# a second token key and back to a file key. Fails (never skips) without
 # softhsm2 and opensc (scripts/setup.sh --test installs them).
 set -euo pipefail
 . "$(dirname "$0")/lib/sdcd.sh"
@@ -108,4 +109,41 @@ SDC_PKCS11_PIN=12345678 "$sdcd" serve --data "$work/data" 2> "$work/serve2.err" 
 pids+=("$!")
 check "sdcd serves with the key its config names, PIN from the environment" "wait_up $port"
 stop "${pids[-1]}" || true
+
+# Rotation to a new key in the token, with the offline root: the old signer
+# stays in the bundle, the new one alone signs new cards.
+mv "$work/token.pin.away" "$work/token.pin"
+uri2="pkcs11:token=sdc;object=card-signer-2?module-path=$module&pin-source=file:$work/token.pin"
+set +e
+"$sdc" pki rotate --dir "$work/keys" --root-key "$work/keys/root.key" --pkcs11 "$uri2" \
+  --now 2026-06-01T00:00:00Z > "$work/rotate.json" 2> "$work/rotate.err"
+rc=$?
+set -e
+check "pki rotate --pkcs11 succeeds and names the new token key" \
+  "[ $rc = 0 ] && grep -q 'object=card-signer-2' $work/rotate.json && grep -q '^pkcs11:token=sdc;object=card-signer-2' $work/keys/signer.pkcs11"
+check "rotation keeps the old signer in the bundle and writes no key file" \
+  "[ \$(grep -c 'BEGIN CERTIFICATE' $work/keys/signers.pem) = 2 ] && [ ! -e $work/keys/signer.key ]"
+pkcs11-tool --module "$module" --token-label sdc --login --pin 12345678 --list-objects --type privkey \
+  > "$work/objects2.txt" 2>&1 || true
+check "the token holds both signer keys" \
+  "grep -q 'label: *card-signer\$' $work/objects2.txt && grep -q 'label: *card-signer-2' $work/objects2.txt"
+"$sdc" issue --keys "$work/keys" --holder "$work/holder.json" --now 2026-06-01T00:00:00Z > "$work/card2.json"
+barcode2=$(/usr/bin/python3 -c "import json; print(json.load(open('$work/card2.json'))['barcode'])")
+verify_with() {
+  set +e
+  "$sdc" verify --root "$work/keys/root.pem" --signers "$1" --barcode "$2" --now 2026-06-02T00:00:00Z > "$work/vr.json"
+  set -e
+  grep -q '"VALID"' "$work/vr.json"
+}
+check "a card signed with the new token key verifies against the new signer alone" \
+  "verify_with $work/keys/signer.pem '$barcode2'"
+check "a card of the old signer no longer verifies against the new signer alone" \
+  "! verify_with $work/keys/signer.pem '$barcode'"
+check "a card of the old signer still verifies against the bundle" "verify_with $work/keys/signers.pem '$barcode'"
+cp "$work/keys/signers.pem" "$work/signers-before.pem"
+check "rotating to a key name the token already holds is refused and changes nothing" \
+  "! $sdc pki rotate --dir $work/keys --root-key $work/keys/root.key --pkcs11 '$uri2' > /dev/null 2>&1 && cmp -s $work/signers-before.pem $work/keys/signers.pem && grep -q 'object=card-signer-2' $work/keys/signer.pkcs11"
+"$sdc" pki rotate --dir "$work/keys" --root-key "$work/keys/root.key" --now 2026-07-01T00:00:00Z > /dev/null
+check "rotating back to a file key writes signer.key (0600) and drops signer.pkcs11" \
+  "[ \$(stat -c %a $work/keys/signer.key) = 600 ] && [ ! -e $work/keys/signer.pkcs11 ] && [ \$(grep -c 'BEGIN CERTIFICATE' $work/keys/signers.pem) = 3 ]"
 [ "$fails" = 0 ] && echo "all passed" || { echo "$fails failed"; exit 1; }
