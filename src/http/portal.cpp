@@ -138,8 +138,8 @@ void send_too_large(Api& api, const httplib::Request& req, httplib::Response& re
       nullptr, kOfficer);
 }
 
-void security_headers(Api& api, httplib::Response& res, const Site& site) {
-  res.set_header("Content-Security-Policy", std::string(site.csp));
+void security_headers(Api& api, httplib::Response& res, const Site& site, std::string_view csp) {
+  res.set_header("Content-Security-Policy", std::string(csp.empty() ? site.csp : csp));
   res.set_header("X-Content-Type-Options", "nosniff");
   // same-origin, not no-referrer: under no-referrer a browser sends "Origin:
   // null" with a form, and same_origin() could not tell it from a foreign one.
@@ -277,7 +277,7 @@ void send_page(Api& api, httplib::Response& res, int status, const Texts& t, con
   h += "\n</main>\n";
   h += page.tail;
   h += "</body>\n</html>\n";
-  security_headers(api, res, site);
+  security_headers(api, res, site, page.csp);
   res.status = status;
   res.set_content(h, "text/html; charset=utf-8");
 }

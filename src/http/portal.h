@@ -36,6 +36,13 @@ inline constexpr std::string_view kOfficerContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; media-src 'self' blob: "
     "mediastream:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+// The verify page's: the officers' policy, and its QR reader may compile
+// WebAssembly (zxing-wasm, served by this server), which no other page may.
+inline constexpr std::string_view kVerifyContentSecurityPolicy =
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+    "media-src 'self' blob: mediastream:; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'";
 
 // One entry of a site's navigation; `shown` null shows it to every role.
 struct NavItem {
@@ -127,13 +134,14 @@ bool form_allowed(Api& api, const Call& call, const Visit& v, std::string_view s
 
 // The parts of a page.
 struct Page {
-  std::string title;      // plain text
-  std::string body;       // HTML
-  std::string current;    // the navigation entry shown as current ("home", ...)
-  std::string notice;     // plain text in a role=status box; empty for none
-  std::string error;      // plain text in a role=alert box; empty for none
-  std::string head = {};  // HTML put in <head> (a manifest link, a script of 'self')
-  std::string tail = {};  // HTML put after <main>
+  std::string title;          // plain text
+  std::string body;           // HTML
+  std::string current;        // the navigation entry shown as current ("home", ...)
+  std::string notice;         // plain text in a role=status box; empty for none
+  std::string error;          // plain text in a role=alert box; empty for none
+  std::string head = {};      // HTML put in <head> (a manifest link, a script of 'self')
+  std::string tail = {};      // HTML put after <main>
+  std::string_view csp = {};  // the page's own Content-Security-Policy; empty: its site's
 };
 
 // Sends `page` with the layout of the visit's site (of `site` without a
@@ -155,9 +163,10 @@ void send_too_large(Api& api, const httplib::Request& req, httplib::Response& re
 void redirect(Api& api, httplib::Response& res, const std::string& location,
               const Site& site = kPortal);
 
-// The security headers of every portal answer (CSP, nosniff, no referrer,
-// no caching of personal pages; HSTS over TLS).
-void security_headers(Api& api, httplib::Response& res, const Site& site = kPortal);
+// The security headers of every portal answer (CSP, the site's unless `csp`
+// is given; nosniff, no referrer, no caching of personal pages; HSTS over TLS).
+void security_headers(Api& api, httplib::Response& res, const Site& site = kPortal,
+                      std::string_view csp = {});
 
 // A Set-Cookie value for a site's cookies: HttpOnly, SameSite=Strict,
 // Path=the site's, Secure over TLS; max_age 0 deletes it.

@@ -1,7 +1,8 @@
 // The verify page's script (docs/VERIFY.md). The page works without it (a
 // form answered by the server); with it the page also
 // - reads the card's code with the camera (the browser's BarcodeDetector,
-//   else the bundled ZXing decoder),
+//   else zxing-wasm: zxing-cpp, the server's own decoder, as WebAssembly
+//   served by sdcd),
 // - keeps the trust bundle (the first root seen is pinned) and the newest
 //   validity list it has seen, never replacing it with an older one,
 // - and verifies on the device, with sdc-verifier.js, when there is no
@@ -204,26 +205,33 @@ function detector() {
           return async (source) => (await d.detect(source))[0]?.rawValue ?? null;
         }
       } catch (e) {
-        // fall through to ZXing
+        // fall through to zxing-wasm
       }
     }
-    const ZXing = window.ZXing;
-    if (!ZXing) return null;
-    const reader = new ZXing.QRCodeReader();
+    // zxing-wasm's module, fetched from this server the first time a code
+    // is read (kept by the service worker for offline use).
+    const ZXingWASM = window.ZXingWASM;
+    if (!ZXingWASM) return null;
+    try {
+      await ZXingWASM.prepareZXingModule({
+        overrides: { locateFile: (file) => '/verify/' + file },
+        fireImmediately: true,
+      });
+    } catch (e) {
+      return null;
+    }
     const canvas = document.createElement('canvas');
+    const options = { formats: ['QRCode'], tryHarder: true, maxNumberOfSymbols: 1 };
     return async (source) => {
       const w = source.videoWidth || source.width;
       const h = source.videoHeight || source.height;
       if (!w || !h) return null;
       canvas.width = w;
       canvas.height = h;
-      canvas.getContext('2d', { willReadFrequently: true }).drawImage(source, 0, 0, w, h);
-      try {
-        const bitmap = new ZXing.BinaryBitmap(new ZXing.HybridBinarizer(new ZXing.HTMLCanvasElementLuminanceSource(canvas)));
-        return reader.decode(bitmap).getText();
-      } catch (e) {
-        return null;
-      }
+      const g = canvas.getContext('2d', { willReadFrequently: true });
+      g.drawImage(source, 0, 0, w, h);
+      const found = await ZXingWASM.readBarcodes(g.getImageData(0, 0, w, h), options);
+      return found[0]?.text || null;
     };
   })();
   return detectorPromise;
@@ -263,7 +271,8 @@ async function startCamera() {
   cameraStatus.textContent = t('verify.page.camera_looking');
   const look = async () => {
     if (!stream) return;
-    const text = await read(video);
+    // A frame that could not be read is passed over, never the end of looking.
+    const text = await read(video).catch(() => null);
     if (text) {
       stopCamera();
       cameraStatus.textContent = '';

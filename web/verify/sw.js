@@ -2,12 +2,13 @@
 // files so the page opens without a network, and answers from the network
 // first whenever there is one. The trust bundle and the validity lists are
 // kept by the page itself (app.js), which checks them before keeping them.
-const SHELL = 'sdc-verify-shell-v1';
+const SHELL = 'sdc-verify-shell-v2';
 const FILES = [
   '/verify/',
   '/verify/app.js',
   '/verify/sdc-verifier.js',
   '/verify/zxing.js',
+  '/verify/zxing_reader.wasm',
   '/verify/verify.css',
   '/verify/manifest.webmanifest',
   '/verify/icon.svg',

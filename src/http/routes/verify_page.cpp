@@ -22,7 +22,8 @@ std::string_view verify_service_worker();   // web/verify/sw.js
 std::string_view verify_manifest();         // web/verify/manifest.webmanifest
 std::string_view verify_icon();             // web/verify/icon.svg
 std::string_view verify_stylesheet();       // web/verify/verify.css
-std::string_view verify_zxing_script();     // @zxing/library's UMD build, from npm
+std::string_view verify_zxing_script();     // zxing-wasm's reader script, from npm
+std::string_view verify_zxing_wasm();       // and its WebAssembly module (zxing-cpp)
 
 namespace {
 
@@ -222,6 +223,7 @@ void send_verify_page(Api& api, const Call& c, const Visit& v, int status,
       "<script defer src=\"/verify/zxing.js\"></script>\n"
       "<script type=\"module\" src=\"/verify/app.js\"></script>\n";
   p.tail = script_texts(t, v.user.role);
+  p.csp = portal::kVerifyContentSecurityPolicy;
   portal::send_page(api, c.res, status, t, p, &v);
 }
 
@@ -313,6 +315,8 @@ void add_verify_page_routes(Router& router, Api& api) {
   router.get("/verify/zxing.js", [](const Call& c) {
     asset(c, verify_zxing_script(), "text/javascript; charset=utf-8");
   });
+  router.get("/verify/zxing_reader.wasm",
+             [](const Call& c) { asset(c, verify_zxing_wasm(), "application/wasm"); });
   router.get("/verify/sw.js", [](const Call& c) {
     asset(c, verify_service_worker(), "text/javascript; charset=utf-8");
     c.res.set_header("Service-Worker-Allowed", "/verify/");
