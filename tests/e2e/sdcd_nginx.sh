@@ -6,7 +6,8 @@
 # session made before the kill still works. Across the two processes: a
 # password guessed wrong on both is locked out after the limit in total;
 # a slot of one place booked at once through both is given once; each
-# reminder is sent once although both sdcd run the sender.
+# reminder is sent once although both sdcd run the sender. The verify
+# page's files come compressed through nginx; its pages do not.
 #
 # Needs SDC_TEST_PG (scripts/pg-test-cluster.sh start) and nginx. Without
 # them the test is skipped, unless SDC_REQUIRE_PG=1, when it fails.
@@ -232,6 +233,18 @@ c = collections.Counter(ids)
 print(len(ids), sum(1 for v in c.values() if v > 1))" 2>/dev/null || echo "0 0")
 read -r total twice <<< "$sent"
 check "reminders were sent ($total) and none twice ($twice)" "[ $total -ge 1 ] && [ $twice = 0 ]"
+
+# The verify page's files come compressed through nginx, and whole; no page
+# does (a page holds a session's CSRF token).
+curl -s -D "$work/wasm.h" -o "$work/wasm.gz" -H 'Accept-Encoding: gzip' "$front/verify/zxing_reader.wasm"
+curl -s -o "$work/wasm" "http://127.0.0.1:$port_b/verify/zxing_reader.wasm"
+gz_size=$(stat -c %s "$work/wasm.gz")
+size=$(stat -c %s "$work/wasm")
+check "the QR reader's module comes compressed through nginx ($size -> $gz_size bytes)" \
+  "grep -qi '^content-encoding: gzip' '$work/wasm.h' && [ $gz_size -lt $((size * 6 / 10)) ]"
+check "and unpacks to the very module sdcd serves" "gunzip -c '$work/wasm.gz' | cmp -s - '$work/wasm'"
+curl -s -D "$work/login.h" -o /dev/null -H 'Accept-Encoding: gzip' "$front/console/login"
+check "a page is not compressed" "grep -q '^HTTP/1.1 200' '$work/login.h' && ! grep -qi '^content-encoding' '$work/login.h'"
 
 stop "$pid_b" || true
 echo "$fails failure(s)"
