@@ -114,7 +114,7 @@ try {
   // Pictures of the card's code, drawn with the ZXing encoder: a PNG to
   // upload, a Y4M video for the fake camera, a PNG with no code at all; and
   // 40 more codes as long as the card's, of fixed pseudo-random text, for
-  // the page's reader (a third of such codes defeated @zxing/library's).
+  // the page's reader (up to a third of such codes defeated @zxing/library's).
   const drawer = await chromium.launch(launchOptions());
   browsers.push(drawer);
   const dp = await (await drawer.newContext({ bypassCSP: true })).newPage();

@@ -218,6 +218,7 @@ function detector() {
         fireImmediately: true,
       });
     } catch (e) {
+      detectorPromise = null; // tried again the next time, the network back
       return null;
     }
     const canvas = document.createElement('canvas');
