@@ -122,8 +122,9 @@ try {
   const art = await dp.evaluate(({ text }) => {
     const ZX = globalThis.ZXing;
     const hints = new Map([[ZX.EncodeHintType.MARGIN, 2]]);
-    const matrix = new ZX.QRCodeWriter().encode(text, ZX.BarcodeFormat.QR_CODE, 0, 0, hints);
-    const draw = (w, h, withCode) => {
+    // A white w x h picture with a heading and, unless `code` is null, the
+    // code's QR symbol below it, as large as the height allows.
+    const draw = (w, h, code) => {
       const c = document.createElement('canvas');
       c.width = w; c.height = h;
       const g = c.getContext('2d');
@@ -131,7 +132,8 @@ try {
       g.fillStyle = '#000';
       g.font = '28px sans-serif';
       g.fillText('SECURE DOCKET CARD', 24, 40);
-      if (withCode) {
+      if (code !== null) {
+        const matrix = new ZX.QRCodeWriter().encode(code, ZX.BarcodeFormat.QR_CODE, 0, 0, hints);
         const n = matrix.getWidth();
         const px = Math.floor((h - 80) / n);
         const x0 = Math.floor((w - n * px) / 2), y0 = 60;
@@ -139,7 +141,7 @@ try {
       }
       return c;
     };
-    const video = draw(1280, 720, true);
+    const video = draw(1280, 720, text);
     const gray = Array.from(video.getContext('2d').getImageData(0, 0, 1280, 720).data.filter((_, i) => i % 4 === 0));
     let seed = 20261207;
     const random = () => {  // mulberry32
@@ -153,12 +155,9 @@ try {
     for (let k = 0; k < 40; k++) {
       let code = 'SDC1:';
       while (code.length < text.length) code += base45[Math.floor(random() * base45.length)];
-      const m = new ZX.QRCodeWriter().encode(code, ZX.BarcodeFormat.QR_CODE, 0, 0, hints);
-      let bits = '';
-      for (let y = 0; y < m.getHeight(); y++) for (let x = 0; x < m.getWidth(); x++) bits += m.get(x, y) ? '1' : '0';
-      codes.push({ code, n: m.getWidth(), bits });
+      codes.push({ code, frame: draw(1280, 720, code).toDataURL('image/png') });
     }
-    return { png: draw(900, 900, true).toDataURL('image/png'), blank: draw(600, 400, false).toDataURL('image/png'), gray, codes };
+    return { png: draw(900, 900, text).toDataURL('image/png'), blank: draw(600, 400, null).toDataURL('image/png'), gray, codes };
   }, { text: valid });
   await drawer.close();
   browsers = browsers.filter((b) => b !== drawer);
@@ -259,10 +258,11 @@ try {
     c.width = 1280; c.height = 720;
     const g = c.getContext('2d', { willReadFrequently: true });
     const missed = [];
-    for (const { code, n, bits } of codes) {
-      g.fillStyle = '#fff'; g.fillRect(0, 0, 1280, 720); g.fillStyle = '#000';
-      const px = Math.floor(640 / n), x0 = Math.floor((1280 - n * px) / 2);
-      for (let i = 0; i < bits.length; i++) if (bits[i] === '1') g.fillRect(x0 + (i % n) * px, 60 + Math.floor(i / n) * px, px, px);
+    for (const { code, frame } of codes) {
+      const picture = new Image();
+      picture.src = frame;
+      await picture.decode();
+      g.drawImage(picture, 0, 0);
       const found = await window.ZXingWASM.readBarcodes(g.getImageData(0, 0, 1280, 720), { formats: ['QRCode'], tryHarder: true })
         .catch((e) => [{ text: String(e).slice(0, 160) }]);
       if (found[0]?.text !== code) missed.push(found[0]?.text ?? code.slice(0, 12));
